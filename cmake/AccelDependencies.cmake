@@ -1,0 +1,40 @@
+# Every dependency is a system package found with find_package; none is vendored.
+# A missing one stops configure with the package to install.
+
+macro(accel_require package debian_package brew_package)
+  find_package(${package} ${ARGN} QUIET)
+  if(NOT ${package}_FOUND)
+    message(FATAL_ERROR "${package} was not found. Install it with\n"
+                        "  Debian/Ubuntu: sudo apt-get install ${debian_package}\n"
+                        "  macOS:         brew install ${brew_package}\n"
+                        "or run ./lab setup, which installs everything the course needs.")
+  endif()
+endmacro()
+
+accel_require(GTest libgtest-dev googletest)
+accel_require(benchmark libbenchmark-dev google-benchmark)
+accel_require(CLI11 libcli11-dev cli11)
+accel_require(nlohmann_json nlohmann-json3-dev nlohmann-json)
+find_package(Threads REQUIRED)
+
+# BLAS: OpenBLAS on Linux, Accelerate on macOS. The header cblas.h is not covered by
+# FindBLAS, so it is looked up beside the library.
+if(APPLE)
+  set(BLA_VENDOR Apple)
+  set(ACCEL_BLAS_VENDOR "Accelerate")
+else()
+  set(BLA_VENDOR OpenBLAS)
+  set(ACCEL_BLAS_VENDOR "OpenBLAS")
+endif()
+accel_require(BLAS libopenblas-dev openblas)
+if(APPLE)
+  target_compile_definitions(BLAS::BLAS INTERFACE ACCEL_BLAS_ACCELERATE ACCELERATE_NEW_LAPACK)
+else()
+  find_path(ACCEL_CBLAS_INCLUDE_DIR cblas.h
+            PATH_SUFFIXES openblas openblas-pthread "${CMAKE_LIBRARY_ARCHITECTURE}/openblas-pthread")
+  if(NOT ACCEL_CBLAS_INCLUDE_DIR)
+    message(FATAL_ERROR "cblas.h was not found. Install it with: sudo apt-get install libopenblas-dev")
+  endif()
+  target_include_directories(BLAS::BLAS INTERFACE "${ACCEL_CBLAS_INCLUDE_DIR}")
+  target_compile_definitions(BLAS::BLAS INTERFACE ACCEL_BLAS_OPENBLAS)
+endif()

@@ -1,0 +1,54 @@
+// Stage 01 benchmarks: ijk vs ikj matmul, add and relu, with FLOP/s and byte counters.
+//   build/<preset>/bin/stage01_bench --benchmark_filter=matmul
+
+#include <benchmark/benchmark.h>
+
+#include "accel/bench.hpp"
+#include "naive_loops.hpp"
+
+namespace {
+
+using accel::Tensor;
+
+template <auto Kernel>
+void BM_matmul(benchmark::State& state) {
+  const auto n = std::size_t(state.range(0));
+  const Tensor a = Tensor::random({n, n}, 1), b = Tensor::random({n, n}, 2);
+  Tensor c({n, n});
+  for (auto _ : state) {
+    Kernel(a.data(), b.data(), c.data(), n, n, n);
+    benchmark::DoNotOptimize(c.data());
+    benchmark::ClobberMemory();
+  }
+  accel::report_cost(state, accel::matmul_cost(n, n, n));
+}
+BENCHMARK(BM_matmul<accel::stage01::matmul_ijk>)->Name("BM_matmul_ijk")->RangeMultiplier(2)->Range(64, 512)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_matmul<accel::stage01::matmul_ikj>)->Name("BM_matmul_ikj")->RangeMultiplier(2)->Range(64, 1024)
+    ->Unit(benchmark::kMillisecond);
+
+void BM_add(benchmark::State& state) {
+  const auto n = std::size_t(state.range(0));
+  const Tensor a = Tensor::random({n}, 1), b = Tensor::random({n}, 2);
+  Tensor out({n});
+  for (auto _ : state) {
+    accel::stage01::add(a.span(), b.span(), out.span());
+    benchmark::ClobberMemory();
+  }
+  accel::report_cost(state, accel::elementwise_cost(n, 1, 2, 1));
+}
+BENCHMARK(BM_add)->RangeMultiplier(16)->Range(1 << 12, 1 << 24);
+
+void BM_relu(benchmark::State& state) {
+  const auto n = std::size_t(state.range(0));
+  const Tensor x = Tensor::random({n}, 1);
+  Tensor out({n});
+  for (auto _ : state) {
+    accel::stage01::relu(x.span(), out.span());
+    benchmark::ClobberMemory();
+  }
+  accel::report_cost(state, accel::elementwise_cost(n, 1, 1, 1));
+}
+BENCHMARK(BM_relu)->RangeMultiplier(16)->Range(1 << 12, 1 << 24);
+
+}  // namespace

@@ -1,0 +1,21 @@
+// main() for every Google Benchmark binary of the course: records where and how the
+// figures were measured (CPU, SIMD path, BLAS, compiler, flags) in the output's context.
+
+#include <benchmark/benchmark.h>
+
+#include "accel/cpu_info.hpp"
+
+int main(int argc, char** argv) {
+  const accel::CpuInfo& info = accel::cpu_info();
+  benchmark::AddCustomContext("cpu_model", info.model);
+  benchmark::AddCustomContext("simd_path", accel::simd_path());
+  benchmark::AddCustomContext("blas", info.blas_vendor);
+  benchmark::AddCustomContext("blas_threads", std::to_string(info.blas_threads));
+  benchmark::AddCustomContext("compiler", info.compiler);
+  benchmark::AddCustomContext("compile_flags", info.compile_flags);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,147 @@
+#include "accel/cpu_info.hpp"
+
+#include <cstdint>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <unistd.h>
+#if defined(__APPLE__)
+#include <sys/sysctl.h>
+#endif
+
+#include "build_info.hpp"
+
+#if defined(ACCEL_BLAS_OPENBLAS)
+extern "C" {
+int openblas_get_num_threads(void);
+char* openblas_get_config(void);
+}
+#endif
+
+namespace accel {
+namespace {
+
+#if defined(__APPLE__)
+std::size_t sysctl_number(const char* name) {
+  std::uint64_t value = 0;
+  std::size_t length = sizeof value;
+  return sysctlbyname(name, &value, &length, nullptr, 0) == 0 ? std::size_t(value) : 0;
+}
+std::string sysctl_text(const char* name) {
+  char text[256] = {};
+  std::size_t length = sizeof text;
+  return sysctlbyname(name, text, &length, nullptr, 0) == 0 ? std::string(text) : std::string();
+}
+#else
+std::string proc_cpuinfo_model() {
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  for (std::string line; std::getline(cpuinfo, line);) {
+    if (line.rfind("model name", 0) == 0 || line.rfind("Model", 0) == 0) {
+      const auto colon = line.find(':');
+      if (colon != std::string::npos) return line.substr(colon + 2);
+    }
+  }
+  return "unknown CPU";
+}
+
+// Size of a cache level from sysfs ("32K", "1024K", "32768K"); 0 when not there.
+std::size_t sysfs_cache_bytes(int level, bool data_cache) {
+  for (int index = 0; index < 8; ++index) {
+    const std::string dir = "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index) + "/";
+    int found_level = 0;
+    std::string type, size;
+    if (!(std::ifstream(dir + "level") >> found_level) || found_level != level) continue;
+    std::ifstream(dir + "type") >> type;
+    if (data_cache && type == "Instruction") continue;
+    if (!(std::ifstream(dir + "size") >> size)) continue;
+    std::size_t bytes = std::stoul(size);
+    if (size.back() == 'K') bytes *= 1024;
+    if (size.back() == 'M') bytes *= 1024 * 1024;
+    return bytes;
+  }
+  return 0;
+}
+
+// sysfs first: it describes the cache this core sees, where sysconf on some AMD parts
+// reports the whole package's L3 (256 MiB instead of 32 MiB).
+std::size_t cache_bytes(int level) {
+  if (const std::size_t bytes = sysfs_cache_bytes(level, level == 1)) return bytes;
+#if defined(_SC_LEVEL1_DCACHE_SIZE)
+  const int names[] = {_SC_LEVEL1_DCACHE_SIZE, _SC_LEVEL2_CACHE_SIZE, _SC_LEVEL3_CACHE_SIZE};
+  if (const long bytes = sysconf(names[level - 1]); bytes > 0) return std::size_t(bytes);
+#endif
+  return 0;
+}
+#endif
+
+CpuInfo read_cpu_info() {
+  CpuInfo info;
+  info.logical_cores = std::thread::hardware_concurrency();
+#if defined(__x86_64__) || defined(__i386__)
+  info.arch = "x86_64";
+  __builtin_cpu_init();
+  info.sse42 = __builtin_cpu_supports("sse4.2");
+  info.avx2 = __builtin_cpu_supports("avx2");
+  info.fma = __builtin_cpu_supports("fma");
+  info.avx512f = __builtin_cpu_supports("avx512f");
+#elif defined(__aarch64__)
+  info.arch = "aarch64";
+  info.neon = true;  // Advanced SIMD is mandatory on AArch64
+#else
+  info.arch = "other";
+#endif
+#if defined(__APPLE__)
+  info.model = sysctl_text("machdep.cpu.brand_string");
+  info.l1d_bytes = sysctl_number("hw.l1dcachesize");
+  info.l2_bytes = sysctl_number("hw.l2cachesize");
+  info.l3_bytes = sysctl_number("hw.l3cachesize");
+#else
+  info.model = proc_cpuinfo_model();
+  info.l1d_bytes = cache_bytes(1);
+  info.l2_bytes = cache_bytes(2);
+  info.l3_bytes = cache_bytes(3);
+#endif
+#if defined(ACCEL_BLAS_OPENBLAS)
+  info.blas_vendor = openblas_get_config();
+  info.blas_threads = openblas_get_num_threads();
+#elif defined(ACCEL_BLAS_ACCELERATE)
+  info.blas_vendor = "Accelerate";
+#else
+  info.blas_vendor = "unknown BLAS";
+#endif
+  info.compiler = build_info::compiler;
+  info.compile_flags = build_info::compile_flags;
+  return info;
+}
+
+std::string kib(std::size_t bytes) { return bytes ? std::to_string(bytes / 1024) + " KiB" : "?"; }
+
+}  // namespace
+
+const CpuInfo& cpu_info() {
+  static const CpuInfo info = read_cpu_info();
+  return info;
+}
+
+std::string describe_machine() {
+  const CpuInfo& info = cpu_info();
+  std::ostringstream out;
+  out << "CPU:      " << info.model << " (" << info.arch << ", " << info.logical_cores << " logical cores)\n";
+  out << "ISA:     ";
+  if (info.arch == "x86_64") {
+    out << (info.sse42 ? " SSE4.2" : "") << (info.avx2 ? " AVX2" : "") << (info.fma ? " FMA" : "")
+        << (info.avx512f ? " AVX-512F" : "");
+  }
+  if (info.neon) out << " NEON";
+  out << "; SIMD path compiled: " << simd_path() << '\n';
+  out << "Caches:   L1d " << kib(info.l1d_bytes) << ", L2 " << kib(info.l2_bytes) << ", L3 " << kib(info.l3_bytes)
+      << '\n';
+  out << "BLAS:     " << info.blas_vendor;
+  if (info.blas_threads > 0) out << ", " << info.blas_threads << " thread(s)";
+  out << '\n';
+  out << "Build:    " << info.compiler << ' ' << info.compile_flags << '\n';
+  return out.str();
+}
+
+}  // namespace accel
