@@ -49,24 +49,22 @@ const std::vector<GemmShape> kShapes = {
     {1, 1, 1},   {2, 3, 4},   {7, 9, 5},    {8, 8, 8},    {9, 7, 15},   {7, 8, 9},  {17, 33, 3},
     {63, 65, 64}, {64, 63, 65}, {65, 64, 63}, {1, 130, 7}, {130, 1, 7}, {3, 5, 0},  {0, 5, 3}, {4, 0, 2}};
 
+// [[1,2],[3,4]] @ [[5,6],[7,8]] = [[19,22],[43,50]]: small integers, so exact in any order.
+void check_hand_checked_2x2(Kernel kernel) {
+  const float a[] = {1, 2, 3, 4}, b[] = {5, 6, 7, 8};
+  float c[4] = {};
+  kernel(a, b, c, 2, 2, 2);
+  EXPECT_EQ(std::vector<float>(c, c + 4), (std::vector<float>{19, 22, 43, 50}));
+}
+
 class MatmulIjk : public ::testing::TestWithParam<GemmShape> {};
 class MatmulIkj : public ::testing::TestWithParam<GemmShape> {};
 
-TEST(MatmulIjk, HandChecked2x2) {
-  const float a[] = {1, 2, 3, 4}, b[] = {5, 6, 7, 8};
-  float c[4] = {};
-  s01::matmul_ijk(a, b, c, 2, 2, 2);
-  EXPECT_EQ(std::vector<float>(c, c + 4), (std::vector<float>{19, 22, 43, 50}));
-}
+TEST(MatmulIjk, HandChecked2x2) { check_hand_checked_2x2(s01::matmul_ijk); }
 TEST_P(MatmulIjk, MatchesDoubleReference) { check_kernel(s01::matmul_ijk, "matmul_ijk", GetParam()); }
 INSTANTIATE_TEST_SUITE_P(Sizes, MatmulIjk, ::testing::ValuesIn(kShapes), shape_name);
 
-TEST(MatmulIkj, HandChecked2x2) {
-  const float a[] = {1, 2, 3, 4}, b[] = {5, 6, 7, 8};
-  float c[4] = {};
-  s01::matmul_ikj(a, b, c, 2, 2, 2);
-  EXPECT_EQ(std::vector<float>(c, c + 4), (std::vector<float>{19, 22, 43, 50}));
-}
+TEST(MatmulIkj, HandChecked2x2) { check_hand_checked_2x2(s01::matmul_ikj); }
 TEST_P(MatmulIkj, MatchesDoubleReference) { check_kernel(s01::matmul_ikj, "matmul_ikj", GetParam()); }
 INSTANTIATE_TEST_SUITE_P(Sizes, MatmulIkj, ::testing::ValuesIn(kShapes), shape_name);
 

@@ -10,21 +10,9 @@ namespace {
 
 using accel::Tensor;
 
-template <auto Kernel>
-void BM_matmul(benchmark::State& state) {
-  const auto n = std::size_t(state.range(0));
-  const Tensor a = Tensor::random({n, n}, 1), b = Tensor::random({n, n}, 2);
-  Tensor c({n, n});
-  for (auto _ : state) {
-    Kernel(a.data(), b.data(), c.data(), n, n, n);
-    benchmark::DoNotOptimize(c.data());
-    benchmark::ClobberMemory();
-  }
-  accel::report_cost(state, accel::matmul_cost(n, n, n));
-}
-BENCHMARK(BM_matmul<accel::stage01::matmul_ijk>)->Name("BM_matmul_ijk")->RangeMultiplier(2)->Range(64, 512)
+BENCHMARK(accel::square_matmul<accel::stage01::matmul_ijk>)->Name("BM_matmul_ijk")->RangeMultiplier(2)->Range(64, 512)
     ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_matmul<accel::stage01::matmul_ikj>)->Name("BM_matmul_ikj")->RangeMultiplier(2)->Range(64, 1024)
+BENCHMARK(accel::square_matmul<accel::stage01::matmul_ikj>)->Name("BM_matmul_ikj")->RangeMultiplier(2)->Range(64, 1024)
     ->Unit(benchmark::kMillisecond);
 
 void BM_add(benchmark::State& state) {

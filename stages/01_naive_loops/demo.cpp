@@ -45,16 +45,16 @@ int main() {
                "so this column stays far below what memory can deliver.\n\n";
 
   std::cout << "Element-wise baselines over n floats (memory-bound: 1 FLOP per 8-12 bytes)\n";
-  Table elementwise_table({"n", "working set", "add ms", "add GB/s", "relu ms", "relu GB/s"});
+  Table elementwise_table({"n", "add+relu KiB", "add us", "add GB/s", "relu us", "relu GB/s"});
   for (std::size_t n : {std::size_t{4'096}, std::size_t{262'144}, std::size_t{16'777'216}}) {
     const Tensor a = Tensor::random({n}, 3), b = Tensor::random({n}, 4);
     Tensor out({n});
     const int iterations = n > 1'000'000 ? 10 : 200;
     const double add_ms = profiler.measure_latency([&] { stage01::add(a.span(), b.span(), out.span()); }, 2, iterations);
     const double relu_ms = profiler.measure_latency([&] { stage01::relu(a.span(), out.span()); }, 2, iterations);
-    elementwise_table.add_row({std::to_string(n), std::to_string(3 * n * 4 / 1024) + " KiB", fixed(add_ms, 3),
+    elementwise_table.add_row({std::to_string(n), std::to_string(3 * n * sizeof(float) / 1024), fixed(add_ms * 1e3, 1),
                                fixed(gigabytes_per_second(elementwise_cost(n, 1, 2, 1).bytes, add_ms), 1),
-                               fixed(relu_ms, 3),
+                               fixed(relu_ms * 1e3, 1),
                                fixed(gigabytes_per_second(elementwise_cost(n, 1, 1, 1).bytes, relu_ms), 1)});
   }
   elementwise_table.print(std::cout);
