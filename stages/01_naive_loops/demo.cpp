@@ -45,7 +45,7 @@ int main() {
                "so this column stays far below what memory can deliver.\n\n";
 
   std::cout << "Element-wise baselines over n floats (memory-bound: 1 FLOP per 8-12 bytes)\n";
-  Table elementwise_table({"n", "add+relu KiB", "add us", "add GB/s", "relu us", "relu GB/s"});
+  Table elementwise_table({"n", "add KiB", "add us", "add GB/s", "relu us", "relu GB/s"});
   for (std::size_t n : {std::size_t{4'096}, std::size_t{262'144}, std::size_t{16'777'216}}) {
     const Tensor a = Tensor::random({n}, 3), b = Tensor::random({n}, 4);
     Tensor out({n});
