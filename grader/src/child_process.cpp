@@ -18,11 +18,15 @@ using Clock = std::chrono::steady_clock;
 
 // The process group of the child now running, for the interrupt handler; 0 when none.
 std::atomic<pid_t> running_group{0};
+std::atomic<bool> interrupted{false};
 
-void kill_group_and_reraise(int signal) {
-  if (const pid_t group = running_group.load(); group > 0) ::kill(-group, SIGKILL);
+// Kill the child at once; run_child then throws Interrupted, so the grader unwinds and
+// removes its scratch files instead of dying in the handler. A second signal acts as if
+// there were no handler, should unwinding ever get stuck.
+void kill_group_and_flag(int signal) {
   std::signal(signal, SIG_DFL);
-  std::raise(signal);
+  interrupted.store(true);
+  if (const pid_t group = running_group.load(); group > 0) ::kill(-group, SIGKILL);
 }
 
 // Only async-signal-safe calls between fork and exec: open, dup2, execv, write, _exit.
@@ -76,6 +80,7 @@ std::string ChildResult::describe() const {
 
 ChildResult run_child(const std::vector<std::string>& argv, const std::filesystem::path& stdout_file,
                       const std::filesystem::path& stderr_file, std::chrono::duration<double> time_limit) {
+  if (interrupted.load()) throw Interrupted();
   ChildResult result;
   result.time_limit = time_limit.count();
   // Everything the child needs is prepared before fork: allocating after it is unsafe.
@@ -130,6 +135,7 @@ ChildResult run_child(const std::vector<std::string>& argv, const std::filesyste
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   running_group.store(0);
+  if (interrupted.load()) throw Interrupted();
   result.seconds = std::chrono::duration<double>(Clock::now() - start).count();
 
   if (exec_failed || !reaped) {
@@ -148,8 +154,8 @@ ChildResult run_child(const std::vector<std::string>& argv, const std::filesyste
 }
 
 void forward_interrupts_to_children() {
-  std::signal(SIGINT, kill_group_and_reraise);
-  std::signal(SIGTERM, kill_group_and_reraise);
+  std::signal(SIGINT, kill_group_and_flag);
+  std::signal(SIGTERM, kill_group_and_flag);
 }
 
 }  // namespace accel::grader

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,13 @@ ChildResult run_child(const std::vector<std::string>& argv, const std::filesyste
                       const std::filesystem::path& stderr_file, std::chrono::duration<double> time_limit);
 
 // A child lives in its own process group, so Ctrl-C on the grader does not reach it.
-// This makes SIGINT/SIGTERM on the grader kill the running child's group first.
+// After this call SIGINT/SIGTERM on the grader kill the running child's group, and
+// run_child throws Interrupted (then and on every later call).
 void forward_interrupts_to_children();
+
+class Interrupted : public std::runtime_error {
+ public:
+  Interrupted() : std::runtime_error("interrupted") {}
+};
 
 }  // namespace accel::grader

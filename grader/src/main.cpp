@@ -1,6 +1,7 @@
 // grader: runs each stage's tests and speed checks against a build and prints the score.
 // Exit 0 whenever grading ran (whatever the score), 1 with --require-full when anything
-// is under full marks, 2 on usage errors (bad arguments, rubric, or bin directory).
+// is under full marks, 2 on usage errors (bad arguments, rubric, or bin directory),
+// 130 when interrupted.
 
 #include <chrono>
 #include <cstdint>
@@ -131,6 +132,9 @@ int main(int argc, char** argv) {
     for (const Stage* stage : stages) {
       for (CheckResult& check : grade_stage(*stage, options)) checks.push_back(std::move(check));
     }
+  } catch (const Interrupted&) {
+    std::cerr << "grader: interrupted\n";
+    return 130;  // the shell's code for death by SIGINT
   } catch (const std::exception& error) {  // the grader's own failure, not the student's
     std::cerr << "grader: " << error.what() << '\n';
     return kUsageError;

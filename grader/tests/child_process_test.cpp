@@ -2,16 +2,16 @@
 
 #include <csignal>
 #include <fstream>
-#include <thread>
 
 #include <gtest/gtest.h>
 
-#include "temp_dir.hpp"
+#include "test_support.hpp"
 #include "text.hpp"
 
 namespace {
 
 using namespace accel::grader;
+using accel::grader::testing::stopped_running;
 using accel::grader::testing::TempDir;
 using namespace std::chrono_literals;
 
@@ -53,14 +53,7 @@ TEST(ChildProcess, TimeoutKillsTheWholeProcessGroup) {
   pid_t grandchild = 0;
   ASSERT_TRUE(std::ifstream(pid_file) >> grandchild);
   // Gone, or a zombie waiting for init to reap it: either way no longer running.
-  const auto stat = std::filesystem::path("/proc") / std::to_string(grandchild) / "stat";
-  if (!std::filesystem::exists("/proc/self/stat")) GTEST_SKIP() << "no /proc to inspect";
-  for (int attempt = 0; attempt < 100 && std::filesystem::exists(stat); ++attempt) {
-    if (read_text_file(stat).find(") Z") != std::string::npos) break;
-    std::this_thread::sleep_for(10ms);
-  }
-  const std::string state = read_text_file(stat);
-  EXPECT_TRUE(state.empty() || state.find(") Z") != std::string::npos) << "grandchild still running: " << state;
+  EXPECT_TRUE(stopped_running(grandchild)) << "pid " << grandchild << " is still running";
 }
 
 TEST(ChildProcess, MissingProgramIsReportedAsNotStarted) {

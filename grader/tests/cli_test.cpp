@@ -1,15 +1,18 @@
 // The grader program itself: exit codes, messages, and the results.json it writes.
 
+#include <fstream>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "child_process.hpp"
-#include "temp_dir.hpp"
+#include "test_support.hpp"
 #include "text.hpp"
 
 namespace {
 
 using namespace accel::grader;
+using accel::grader::testing::stopped_running;
 using accel::grader::testing::TempDir;
 using nlohmann::json;
 
@@ -97,6 +100,28 @@ TEST_F(Cli, UsageErrorsExitTwoWithOneClearLine) {
   EXPECT_EQ(run_grader(dir, with({"--no-such-flag"})).exit_code, 2);
   EXPECT_EQ(run_grader(dir, with({"--build", "student"})).exit_code, 2);  // excludes --bin-dir
   EXPECT_EQ(run_grader(dir, {"--help"}).exit_code, 0);
+}
+
+TEST_F(Cli, TerminationKillsTheRunningChildAndExits130) {
+  const std::string hang_rubric = dir.write("hang.json", R"({"test_timeout_seconds": 60, "stages": [
+    {"stage": "01", "name": "hang", "test_binary": "fake_hang_test",
+     "tests": [{"name": "fake", "pattern": "^Fake\\.", "points": 10}]}]})").string();
+  const auto pid_file = dir.path() / "grandchild.pid";
+  const auto code_file = dir.path() / "code";
+  // The shell starts the grader, terminates it mid-run and records its exit code.
+  const std::string script = "FAKE_HANG_PID_FILE=" + pid_file.string() + " " + ACCEL_GRADER_EXE + " --bin-dir " +
+                             ACCEL_FAKE_BIN_DIR + " --rubric " + hang_rubric + " & pid=$!; sleep 1; kill -TERM $pid; " +
+                             "wait $pid; echo $? > " + code_file.string();
+  const ChildResult shell = run_child({"/bin/sh", "-c", script}, dir.path() / "sh.out", dir.path() / "sh.err",
+                                      std::chrono::seconds(30));
+  ASSERT_TRUE(shell.exited_normally()) << shell.describe();
+  EXPECT_LT(shell.seconds, 10) << "the grader waited for the hanging child instead of killing it";
+  EXPECT_EQ(read_text_file(code_file), "130\n") << read_text_file(dir.path() / "sh.err");
+  EXPECT_NE(read_text_file(dir.path() / "sh.err").find("grader: interrupted"), std::string::npos);
+
+  pid_t grandchild = 0;
+  ASSERT_TRUE(std::ifstream(pid_file) >> grandchild);
+  EXPECT_TRUE(stopped_running(grandchild)) << "pid " << grandchild << " is still running";
 }
 
 }  // namespace

@@ -4,19 +4,19 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <thread>
 
 #include <gtest/gtest.h>
 
 #include "grading.hpp"
 #include "report.hpp"
 #include "rubric.hpp"
-#include "temp_dir.hpp"
+#include "test_support.hpp"
 #include "text.hpp"
 
 namespace {
 
 using namespace accel::grader;
+using accel::grader::testing::stopped_running;
 using accel::grader::testing::TempDir;
 
 // Stage NN with two test groups over the fake tests and, when bench is set, one speed
@@ -82,13 +82,7 @@ TEST(EndToEnd, CrashAndHangCostOnlyTheirOwnStage) {
   // The hanging binary's own child must have been killed with it.
   pid_t grandchild = 0;
   ASSERT_TRUE(std::ifstream(pid_file) >> grandchild);
-  const auto stat = std::filesystem::path("/proc") / std::to_string(grandchild) / "stat";
-  for (int attempt = 0; attempt < 100 && std::filesystem::exists(stat); ++attempt) {
-    if (read_text_file(stat).find(") Z") != std::string::npos) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  const std::string state = read_text_file(stat);
-  EXPECT_TRUE(state.empty() || state.find(") Z") != std::string::npos) << "grandchild still running: " << state;
+  EXPECT_TRUE(stopped_running(grandchild)) << "pid " << grandchild << " is still running";
 }
 
 TEST(EndToEnd, NotImplementedInTheBenchCostsOnlySpeedPoints) {

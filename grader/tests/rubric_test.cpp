@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "temp_dir.hpp"
+#include "test_support.hpp"
 
 namespace {
 

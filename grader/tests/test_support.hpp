@@ -1,11 +1,18 @@
 #pragma once
-// A scratch directory per test, removed afterwards.
+// Helpers for the grader's tests: a scratch directory per test, and a check that a
+// process the grader should have killed is no longer running.
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
 #include <string>
+#include <thread>
+
+#include <sys/types.h>
+
+#include "text.hpp"
 
 namespace accel::grader::testing {
 
@@ -32,5 +39,18 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// True when pid is gone or a zombie (killed, waiting for init to reap it), waiting up to
+// a second for a kill to land. It reads /proc, so without one (macOS) it cannot tell
+// and says true.
+inline bool stopped_running(pid_t pid) {
+  const auto stat = std::filesystem::path("/proc") / std::to_string(pid) / "stat";
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const std::string state = read_text_file(stat);
+    if (state.empty() || state.find(") Z") != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
 
 }  // namespace accel::grader::testing
