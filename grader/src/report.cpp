@@ -1,0 +1,86 @@
+#include "report.hpp"
+
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "accel/table.hpp"
+#include "text.hpp"
+
+namespace accel::grader {
+namespace {
+
+const char* kind_text(CheckResult::Kind kind) { return kind == CheckResult::Kind::tests ? "tests" : "speed"; }
+
+std::string indented(const std::string& text, const std::string& indent) {
+  std::string result = indent;
+  for (const char c : text) {
+    result += c;
+    if (c == '\n') result += indent;
+  }
+  return result;
+}
+
+}  // namespace
+
+double total_points(const std::vector<CheckResult>& checks) {
+  double total = 0;
+  for (const CheckResult& check : checks) total += check.points;
+  return total;
+}
+
+double total_max_points(const std::vector<CheckResult>& checks) {
+  double total = 0;
+  for (const CheckResult& check : checks) total += check.max_points;
+  return total;
+}
+
+std::string points_text(double points, double max_points) {
+  return fixed(points, 1) + "/" + short_number(max_points);
+}
+
+void print_report(std::ostream& out, const std::vector<CheckResult>& checks) {
+  Table table({"stage", "check", "measured", "required", "points"});
+  for (const CheckResult& check : checks) {
+    table.add_row({check.stage, std::string(kind_text(check.kind)) + " " + check.name, check.measured, check.required,
+                   points_text(check.points, check.max_points)});
+  }
+  table.add_row({"total", "", "", "", points_text(total_points(checks), total_max_points(checks))});
+  table.print(out);
+
+  bool heading = false;
+  for (const CheckResult& check : checks) {
+    if (check.full_marks() && check.kind == CheckResult::Kind::tests) continue;
+    if (!heading) out << "\nDetails:\n";
+    heading = true;
+    out << check.stage << ' ' << kind_text(check.kind) << ' ' << check.name << ":\n"
+        << indented(check.output, "    ") << '\n';
+  }
+}
+
+std::string entry_name(const CheckResult& check) {
+  return "Stage " + check.stage + " (" + check.stage_name + ") " +
+         (check.kind == CheckResult::Kind::tests ? "correctness: " : "speed: ") + check.name;
+}
+
+std::string results_json(const std::vector<CheckResult>& checks, double execution_seconds,
+                         const std::string& output) {
+  nlohmann::json tests = nlohmann::json::array();
+  for (const CheckResult& check : checks) {
+    std::string text = "measured: " + check.measured + ", required: " + check.required + "\n" + check.output;
+    tests.push_back({{"name", entry_name(check)},
+                     {"score", check.points},
+                     {"max_score", check.max_points},
+                     {"status", check.full_marks() ? "passed" : "failed"},
+                     {"output", std::move(text)}});
+  }
+  const nlohmann::json results = {{"score", total_points(checks)},
+                                  {"max_score", total_max_points(checks)},
+                                  {"output", output},
+                                  {"execution_time", static_cast<long long>(std::ceil(execution_seconds))},  // whole seconds, as in the spec
+                                  {"tests", std::move(tests)}};
+  // Child output may hold invalid UTF-8; replace it rather than fail after grading ran.
+  return results.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+}  // namespace accel::grader

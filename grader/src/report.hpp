@@ -1,0 +1,30 @@
+#pragma once
+// What the grader shows: the score table for a terminal, and Gradescope's results.json
+// (https://gradescope-autograders.readthedocs.io/en/latest/specs/).
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "scoring.hpp"
+
+namespace accel::grader {
+
+double total_points(const std::vector<CheckResult>& checks);
+double total_max_points(const std::vector<CheckResult>& checks);
+
+// "10.0/10": points earned with one decimal (partial credit is fractional) over the maximum.
+std::string points_text(double points, double max_points);
+
+// The table (stage, check, measured, required, points) with a total row, then the output
+// of every check that did not get full marks and of every speed check.
+void print_report(std::ostream& out, const std::vector<CheckResult>& checks);
+
+// "Stage 01 (naive_loops) correctness: matmul_ijk" / "... speed: ...": the Gradescope entry name.
+std::string entry_name(const CheckResult& check);
+
+// results.json: score, max_score, output, execution_time and one tests[] entry per check.
+std::string results_json(const std::vector<CheckResult>& checks, double execution_seconds,
+                         const std::string& output);
+
+}  // namespace accel::grader

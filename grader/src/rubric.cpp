@@ -1,0 +1,204 @@
+#include "rubric.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace accel::grader {
+namespace {
+
+using nlohmann::json;
+
+// `where` is the JSON path of the offending value ("stages[0].tests[2]"), empty at the top.
+[[noreturn]] void fail(const std::string& where, const std::string& what) {
+  throw RubricError(where.empty() ? what : where + ": " + what);
+}
+
+std::string join(const std::string& where, const char* key) { return where.empty() ? key : where + "." + key; }
+
+std::string number_text(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+// Unknown keys are errors: a misspelt "point" would otherwise be ignored and the group
+// graded with no points at all.
+void reject_unknown_keys(const json& object, const std::string& where, std::initializer_list<std::string_view> known) {
+  for (const auto& [key, value] : object.items()) {
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    std::string list;
+    for (std::string_view name : known) list += (list.empty() ? "" : ", ") + std::string(name);
+    fail(where, "unknown key \"" + key + "\" (known keys: " + list + ")");
+  }
+}
+
+const json& require_object(const json& value, const std::string& where) {
+  if (!value.is_object()) fail(where, std::string("expected an object, got ") + value.type_name());
+  return value;
+}
+
+const json& require_array(const json& object, const std::string& where, const char* key) {
+  if (!object.contains(key)) fail(where, std::string("missing \"") + key + "\"");
+  const json& value = object.at(key);
+  if (!value.is_array()) fail(join(where, key), std::string("expected an array, got ") + value.type_name());
+  return value;
+}
+
+std::string get_string(const json& object, const std::string& where, const char* key, bool required = true) {
+  if (!object.contains(key)) {
+    if (required) fail(where, std::string("missing \"") + key + "\"");
+    return {};
+  }
+  const json& value = object.at(key);
+  if (!value.is_string()) fail(join(where, key), std::string("expected a string, got ") + value.type_name());
+  if (value.get<std::string>().empty()) fail(join(where, key), "must not be empty");
+  return value.get<std::string>();
+}
+
+// A number that must be > 0; `fallback` is used when the key is absent and not required.
+double get_positive(const json& object, const std::string& where, const char* key, const double* fallback = nullptr) {
+  if (!object.contains(key)) {
+    if (fallback == nullptr) fail(where, std::string("missing \"") + key + "\"");
+    return *fallback;
+  }
+  const json& value = object.at(key);
+  if (!value.is_number()) fail(join(where, key), std::string("expected a number, got ") + value.type_name());
+  const double number = value.get<double>();
+  if (!(number > 0)) fail(join(where, key), "must be greater than 0, got " + number_text(number));
+  return number;
+}
+
+TestGroup parse_test_group(const json& value, const std::string& where) {
+  require_object(value, where);
+  reject_unknown_keys(value, where, {"name", "pattern", "points"});
+  TestGroup group{get_string(value, where, "name"), get_string(value, where, "pattern"),
+                  get_positive(value, where, "points")};
+  try {
+    std::regex check(group.pattern, std::regex::ECMAScript);
+  } catch (const std::regex_error& error) {
+    fail(where + ".pattern", "\"" + group.pattern + "\" is not a valid regex (" + error.what() + ")");
+  }
+  return group;
+}
+
+SpeedCheck parse_speed_check(const json& value, const std::string& where) {
+  require_object(value, where);
+  reject_unknown_keys(value, where, {"name", "baseline", "candidate", "min_speedup", "reference_speedup", "points"});
+  SpeedCheck check{get_string(value, where, "name"),           get_string(value, where, "baseline"),
+                   get_string(value, where, "candidate"),      get_positive(value, where, "min_speedup"),
+                   get_positive(value, where, "reference_speedup"), get_positive(value, where, "points")};
+  // The course's rule: a correct solution of sensible quality must pass on a noisy
+  // laptop, so the bar sits at most at half of what the reference reached.
+  if (check.min_speedup > check.reference_speedup / 2) {
+    fail(where, "min_speedup " + number_text(check.min_speedup) + " is more than half of reference_speedup " +
+                    number_text(check.reference_speedup) + "; thresholds sit at most at half of the reference");
+  }
+  return check;
+}
+
+Stage parse_stage(const json& value, const std::string& where) {
+  require_object(value, where);
+  reject_unknown_keys(value, where, {"stage", "name", "test_binary", "bench_binary", "tests", "speed"});
+  Stage stage;
+  stage.id = get_string(value, where, "stage");
+  if (!std::regex_match(stage.id, std::regex("[0-9][0-9]"))) {
+    fail(where + ".stage", "expected two digits like \"01\", got \"" + stage.id + "\"");
+  }
+  stage.name = get_string(value, where, "name");
+  stage.test_binary = get_string(value, where, "test_binary");
+  stage.bench_binary = get_string(value, where, "bench_binary", /*required=*/false);
+
+  std::set<std::string> names;  // check names label Gradescope entries, so they must differ
+  auto claim_name = [&](const std::string& name, const std::string& place) {
+    if (!names.insert(name).second) fail(place, "\"" + name + "\" is used twice in stage " + stage.id);
+  };
+  const json& tests = require_array(value, where, "tests");
+  if (tests.empty()) fail(where + ".tests", "needs at least one test group");
+  for (std::size_t i = 0; i < tests.size(); ++i) {
+    const std::string place = where + ".tests[" + std::to_string(i) + "]";
+    stage.tests.push_back(parse_test_group(tests[i], place));
+    claim_name(stage.tests.back().name, place + ".name");
+  }
+  if (value.contains("speed")) {
+    const json& speed = require_array(value, where, "speed");
+    for (std::size_t i = 0; i < speed.size(); ++i) {
+      const std::string place = where + ".speed[" + std::to_string(i) + "]";
+      stage.speed.push_back(parse_speed_check(speed[i], place));
+      claim_name(stage.speed.back().name, place + ".name");
+    }
+  }
+  if (!stage.speed.empty() && stage.bench_binary.empty()) {
+    fail(where, "missing \"bench_binary\" (the stage has speed checks)");
+  }
+  return stage;
+}
+
+}  // namespace
+
+double Stage::max_points() const {
+  double total = 0;
+  for (const TestGroup& group : tests) total += group.points;
+  for (const SpeedCheck& check : speed) total += check.points;
+  return total;
+}
+
+const Stage* Rubric::find_stage(std::string_view id) const {
+  for (const Stage& stage : stages) {
+    if (stage.id == id) return &stage;
+  }
+  return nullptr;
+}
+
+Rubric parse_rubric(std::string_view json_text) {
+  json root;
+  try {
+    root = json::parse(json_text);
+  } catch (const json::parse_error& error) {
+    std::string what = error.what();  // "[json.exception.parse_error.101] parse error at line 3, ..."
+    if (const auto bracket = what.find("] "); bracket != std::string::npos) what.erase(0, bracket + 2);
+    throw RubricError("not valid JSON: " + what);
+  }
+  const std::string where;  // the top level
+  require_object(root, where);
+  reject_unknown_keys(root, where, {"bench_repetitions", "test_timeout_seconds", "bench_timeout_seconds", "stages"});
+
+  Rubric rubric;
+  if (root.contains("bench_repetitions")) {
+    const json& value = root.at("bench_repetitions");
+    if (!value.is_number_integer() || value.get<long long>() < 1) {
+      fail("bench_repetitions", "expected a whole number >= 1, got " + value.dump());
+    }
+    rubric.bench_repetitions = value.get<int>();
+  }
+  rubric.test_timeout_seconds = get_positive(root, where, "test_timeout_seconds", &rubric.test_timeout_seconds);
+  rubric.bench_timeout_seconds = get_positive(root, where, "bench_timeout_seconds", &rubric.bench_timeout_seconds);
+
+  const json& stages = require_array(root, where, "stages");
+  if (stages.empty()) fail("stages", "needs at least one stage");
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    const std::string place = "stages[" + std::to_string(i) + "]";
+    Stage stage = parse_stage(stages[i], place);
+    if (rubric.find_stage(stage.id) != nullptr) fail(place + ".stage", "stage " + stage.id + " appears twice");
+    rubric.stages.push_back(std::move(stage));
+  }
+  return rubric;
+}
+
+Rubric load_rubric(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  if (!in) throw RubricError("cannot read rubric " + file.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  try {
+    return parse_rubric(text.str());
+  } catch (const RubricError& error) {
+    throw RubricError("rubric " + file.string() + ": " + error.what());
+  }
+}
+
+}  // namespace accel::grader

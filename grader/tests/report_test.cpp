@@ -1,0 +1,78 @@
+#include "report.hpp"
+
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using namespace accel::grader;
+using nlohmann::json;
+
+std::vector<CheckResult> sample_checks() {
+  CheckResult partial{"01", "naive_loops", CheckResult::Kind::tests, "matmul_ijk", "3/4 passed", "4/4", 7.5, 10,
+                      "1 test failed: MatmulIjk.X"};
+  CheckResult full{"01", "naive_loops", CheckResult::Kind::tests, "add", "2/2 passed", "2/2", 6, 6, "all 2 tests passed"};
+  CheckResult speed{"01", "naive_loops", CheckResult::Kind::speed, "ikj vs ijk", "skipped", "10.0x (ref 26.9x)", 0, 20,
+                    "skipped: correctness tests fail"};
+  CheckResult crashed{"02", "simd", CheckResult::Kind::tests, "dot", "crashed", "-", 0, 50,
+                      "stage02_test crashed (SIGSEGV)\xff"};  // invalid UTF-8 from a child
+  return {partial, full, speed, crashed};
+}
+
+TEST(Report, TotalsAndPointsText) {
+  const auto checks = sample_checks();
+  EXPECT_DOUBLE_EQ(total_points(checks), 13.5);
+  EXPECT_DOUBLE_EQ(total_max_points(checks), 86);
+  EXPECT_EQ(points_text(7.5, 10), "7.5/10");
+  EXPECT_EQ(points_text(100, 100), "100.0/100");
+  EXPECT_EQ(points_text(0, 2.5), "0.0/2.5");
+}
+
+TEST(Report, TableHasEveryCheckATotalAndDetails) {
+  std::ostringstream out;
+  print_report(out, sample_checks());
+  const std::string text = out.str();
+  EXPECT_EQ(text.rfind("stage  check", 0), 0u) << text;
+  EXPECT_NE(text.find("   01  tests matmul_ijk  3/4 passed"), std::string::npos) << text;
+  EXPECT_NE(text.find("speed ikj vs ijk"), std::string::npos) << text;
+  EXPECT_NE(text.find("13.5/86"), std::string::npos) << text;
+  // Details for what lost points, not for full marks.
+  EXPECT_NE(text.find("01 tests matmul_ijk:\n    1 test failed: MatmulIjk.X"), std::string::npos) << text;
+  EXPECT_NE(text.find("02 tests dot:\n    stage02_test crashed (SIGSEGV)"), std::string::npos) << text;
+  EXPECT_EQ(text.find("all 2 tests passed"), std::string::npos) << text;
+}
+
+TEST(Report, ResultsJsonHasGradescopeShape) {
+  const auto checks = sample_checks();
+  const json results = json::parse(results_json(checks, 12.3, "machine\ntable"));
+  ASSERT_TRUE(results.is_object());
+  for (const char* key : {"score", "max_score", "execution_time"}) {
+    ASSERT_TRUE(results.contains(key)) << key;
+    EXPECT_TRUE(results[key].is_number()) << key;
+  }
+  EXPECT_EQ(results["output"], "machine\ntable");
+  EXPECT_EQ(results["execution_time"], 13);  // whole seconds, rounded up
+  ASSERT_TRUE(results["tests"].is_array());
+  ASSERT_EQ(results["tests"].size(), checks.size());
+
+  double sum = 0, max_sum = 0;
+  for (const json& test : results["tests"]) {
+    for (const char* key : {"name", "status", "output"}) EXPECT_TRUE(test.at(key).is_string()) << key;
+    EXPECT_TRUE(test.at("score").is_number());
+    EXPECT_TRUE(test.at("max_score").is_number());
+    EXPECT_EQ(test["status"], test["score"] == test["max_score"] ? "passed" : "failed");
+    sum += test["score"].get<double>();
+    max_sum += test["max_score"].get<double>();
+  }
+  EXPECT_DOUBLE_EQ(results["score"].get<double>(), sum);
+  EXPECT_DOUBLE_EQ(results["max_score"].get<double>(), max_sum);
+  EXPECT_EQ(results["tests"][0]["name"], "Stage 01 (naive_loops) correctness: matmul_ijk");
+  EXPECT_EQ(results["tests"][2]["name"], "Stage 01 (naive_loops) speed: ikj vs ijk");
+  EXPECT_EQ(results["tests"][0]["output"], "measured: 3/4 passed, required: 4/4\n1 test failed: MatmulIjk.X");
+  EXPECT_EQ(results["tests"][1]["status"], "passed");
+  EXPECT_EQ(results["tests"][3]["status"], "failed");
+}
+
+}  // namespace

@@ -1,0 +1,164 @@
+#include "rubric.hpp"
+
+#include <string>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "test_support.hpp"
+
+namespace {
+
+using namespace accel::grader;
+using nlohmann::json;
+
+json valid_rubric() {
+  return json::parse(R"({
+    "bench_repetitions": 5, "test_timeout_seconds": 60, "bench_timeout_seconds": 120,
+    "stages": [{
+      "stage": "01", "name": "naive_loops", "test_binary": "stage01_test", "bench_binary": "stage01_grade_bench",
+      "tests": [{"name": "matmul_ijk", "pattern": "^(Sizes/)?MatmulIjk\\.", "points": 10},
+                {"name": "add", "pattern": "^Add\\.", "points": 5.5}],
+      "speed": [{"name": "ikj", "baseline": "baseline/matmul_ijk/512", "candidate": "student/matmul_ikj/512",
+                 "min_speedup": 10, "reference_speedup": 26.9, "points": 20}]
+    }]})");
+}
+
+// The RubricError message for a rubric, or "" when it parses.
+std::string error_for(const json& rubric) {
+  try {
+    parse_rubric(rubric.dump());
+  } catch (const RubricError& error) {
+    return error.what();
+  }
+  return "";
+}
+
+TEST(Rubric, ParsesEveryField) {
+  const Rubric rubric = parse_rubric(valid_rubric().dump());
+  EXPECT_EQ(rubric.bench_repetitions, 5);
+  EXPECT_EQ(rubric.test_timeout_seconds, 60);
+  EXPECT_EQ(rubric.bench_timeout_seconds, 120);
+  ASSERT_EQ(rubric.stages.size(), 1u);
+  const Stage& stage = rubric.stages[0];
+  EXPECT_EQ(stage.id, "01");
+  EXPECT_EQ(stage.name, "naive_loops");
+  EXPECT_EQ(stage.test_binary, "stage01_test");
+  EXPECT_EQ(stage.bench_binary, "stage01_grade_bench");
+  ASSERT_EQ(stage.tests.size(), 2u);
+  EXPECT_EQ(stage.tests[0].pattern, "^(Sizes/)?MatmulIjk\\.");
+  EXPECT_EQ(stage.tests[1].points, 5.5);
+  ASSERT_EQ(stage.speed.size(), 1u);
+  EXPECT_EQ(stage.speed[0].candidate, "student/matmul_ikj/512");
+  EXPECT_EQ(stage.speed[0].min_speedup, 10);
+  EXPECT_EQ(stage.speed[0].reference_speedup, 26.9);
+  EXPECT_EQ(stage.max_points(), 35.5);
+  EXPECT_EQ(rubric.find_stage("01"), &stage);
+  EXPECT_EQ(rubric.find_stage("02"), nullptr);
+}
+
+TEST(Rubric, TopLevelSettingsHaveDefaults) {
+  json rubric = valid_rubric();
+  rubric.erase("bench_repetitions");
+  rubric.erase("test_timeout_seconds");
+  rubric.erase("bench_timeout_seconds");
+  const Rubric parsed = parse_rubric(rubric.dump());
+  EXPECT_EQ(parsed.bench_repetitions, 7);
+  EXPECT_EQ(parsed.test_timeout_seconds, 300);
+  EXPECT_EQ(parsed.bench_timeout_seconds, 600);
+}
+
+TEST(Rubric, StageWithoutSpeedChecksNeedsNoBenchBinary) {
+  json rubric = valid_rubric();
+  rubric["stages"][0].erase("speed");
+  rubric["stages"][0].erase("bench_binary");
+  EXPECT_EQ(error_for(rubric), "");
+}
+
+TEST(Rubric, MalformedJsonIsReported) {
+  try {
+    parse_rubric("{\"stages\": [");
+    FAIL() << "no error";
+  } catch (const RubricError& error) {
+    EXPECT_EQ(std::string(error.what()).rfind("not valid JSON: parse error at line 1", 0), 0u) << error.what();
+  }
+}
+
+// Each broken rubric must name the place and the problem.
+struct Broken {
+  const char* what;
+  void (*edit)(json&);
+  const char* message;
+};
+
+const Broken kBroken[] = {
+    {"missing stages", [](json& r) { r.erase("stages"); }, "missing \"stages\""},
+    {"empty stages", [](json& r) { r["stages"] = json::array(); }, "stages: needs at least one stage"},
+    {"misspelt key", [](json& r) { r["stages"][0]["tests"][0]["point"] = 3; },
+     "stages[0].tests[0]: unknown key \"point\""},
+    {"unknown top-level key", [](json& r) { r["repetitions"] = 3; }, "unknown key \"repetitions\""},
+    {"points as text", [](json& r) { r["stages"][0]["tests"][1]["points"] = "5"; },
+     "stages[0].tests[1].points: expected a number, got string"},
+    {"negative points", [](json& r) { r["stages"][0]["tests"][0]["points"] = -1; },
+     "stages[0].tests[0].points: must be greater than 0, got -1"},
+    {"missing pattern", [](json& r) { r["stages"][0]["tests"][0].erase("pattern"); },
+     "stages[0].tests[0]: missing \"pattern\""},
+    {"bad regex", [](json& r) { r["stages"][0]["tests"][0]["pattern"] = "^(Matmul"; },
+     "stages[0].tests[0].pattern: \"^(Matmul\" is not a valid regex"},
+    {"stage not two digits", [](json& r) { r["stages"][0]["stage"] = "1"; },
+     "stages[0].stage: expected two digits like \"01\", got \"1\""},
+    {"stage twice", [](json& r) { r["stages"].push_back(r["stages"][0]); }, "stages[1].stage: stage 01 appears twice"},
+    {"check name twice", [](json& r) { r["stages"][0]["speed"][0]["name"] = "add"; },
+     "stages[0].speed[0].name: \"add\" is used twice in stage 01"},
+    {"threshold above half the reference", [](json& r) { r["stages"][0]["speed"][0]["min_speedup"] = 14; },
+     "stages[0].speed[0]: min_speedup 14 is more than half of reference_speedup 26.9"},
+    {"speed without bench binary", [](json& r) { r["stages"][0].erase("bench_binary"); },
+     "stages[0]: missing \"bench_binary\" (the stage has speed checks)"},
+    {"no test groups", [](json& r) { r["stages"][0]["tests"] = json::array(); },
+     "stages[0].tests: needs at least one test group"},
+    {"tests not an array", [](json& r) { r["stages"][0]["tests"] = json::object(); },
+     "stages[0].tests: expected an array, got object"},
+    {"zero repetitions", [](json& r) { r["bench_repetitions"] = 0; }, "bench_repetitions: expected a whole number >= 1"},
+    {"fractional repetitions", [](json& r) { r["bench_repetitions"] = 2.5; },
+     "bench_repetitions: expected a whole number >= 1"},
+    {"zero timeout", [](json& r) { r["test_timeout_seconds"] = 0; },
+     "test_timeout_seconds: must be greater than 0, got 0"},
+    {"empty binary name", [](json& r) { r["stages"][0]["test_binary"] = ""; },
+     "stages[0].test_binary: must not be empty"},
+    {"stage not an object", [](json& r) { r["stages"][0] = 1; }, "stages[0]: expected an object, got number"},
+};
+
+TEST(Rubric, EachKindOfMistakeGetsAClearError) {
+  for (const Broken& broken : kBroken) {
+    SCOPED_TRACE(broken.what);
+    json rubric = valid_rubric();
+    broken.edit(rubric);
+    const std::string message = error_for(rubric);
+    EXPECT_NE(message.find(broken.message), std::string::npos) << "got: \"" << message << "\"";
+  }
+}
+
+TEST(Rubric, LoadNamesTheFile) {
+  accel::grader::testing::TempDir dir;
+  const auto file = dir.write("rubric.json", "{\"stages\": []}");
+  try {
+    load_rubric(file);
+    FAIL() << "no error";
+  } catch (const RubricError& error) {
+    EXPECT_EQ(std::string(error.what()), "rubric " + file.string() + ": stages: needs at least one stage");
+  }
+  EXPECT_THROW(load_rubric(dir.path() / "absent.json"), RubricError);
+}
+
+// The rubric the course ships must load, and follow the half-the-reference rule.
+TEST(Rubric, ShippedRubricIsValid) {
+  const Rubric rubric = load_rubric(ACCEL_RUBRIC_FILE);
+  ASSERT_FALSE(rubric.stages.empty());
+  for (const Stage& stage : rubric.stages) {
+    SCOPED_TRACE("stage " + stage.id);
+    EXPECT_EQ(stage.max_points(), 100);
+    EXPECT_EQ(stage.test_binary, "stage" + stage.id + "_test");
+  }
+}
+
+}  // namespace
