@@ -30,17 +30,24 @@ bool looks_numeric(const std::string& cell) {
 }  // namespace
 
 void Table::print(std::ostream& out) const {
+  // A column is right-aligned when every cell in it is a number, so a column that mixes
+  // "20.1x" with "not implemented" reads as text; its header follows it.
   std::vector<std::size_t> widths(headers_.size());
+  std::vector<bool> numeric(headers_.size(), !rows_.empty());
   for (std::size_t c = 0; c < headers_.size(); ++c) {
     widths[c] = headers_[c].size();
-    for (const auto& row : rows_) widths[c] = std::max(widths[c], row[c].size());
+    for (const auto& row : rows_) {
+      widths[c] = std::max(widths[c], row[c].size());
+      numeric[c] = numeric[c] && looks_numeric(row[c]);
+    }
   }
   auto print_row = [&](const std::vector<std::string>& cells) {
+    std::string line;
     for (std::size_t c = 0; c < cells.size(); ++c) {
       const std::string padding(widths[c] - cells[c].size(), ' ');
-      out << (c == 0 ? "" : "  ") << (looks_numeric(cells[c]) ? padding + cells[c] : cells[c] + padding);
+      line += (c == 0 ? "" : "  ") + (numeric[c] ? padding + cells[c] : cells[c] + padding);
     }
-    out << '\n';
+    out << line.substr(0, line.find_last_not_of(' ') + 1) << '\n';
   };
   print_row(headers_);
   std::size_t total = 0;

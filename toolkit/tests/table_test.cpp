@@ -18,3 +18,16 @@ TEST(Table, AlignsColumns) {
             "1024  ikj       12.35\n");
   EXPECT_THROW(table.add_row({"1"}), std::invalid_argument);
 }
+
+TEST(Table, MixedColumnReadsAsTextWithoutTrailingSpaces) {
+  accel::Table table({"check", "measured"});
+  table.add_row({"speed", "20.1x"});
+  table.add_row({"tests", "not implemented"});
+  std::ostringstream out;
+  table.print(out);
+  EXPECT_EQ(out.str(),
+            "check  measured\n"
+            "----------------------\n"
+            "speed  20.1x\n"
+            "tests  not implemented\n");
+}

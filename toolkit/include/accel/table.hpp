@@ -1,6 +1,6 @@
 #pragma once
 // A plain-text table for demos and the grader: columns sized to their widest cell,
-// numbers right-aligned, text left-aligned.
+// columns of numbers right-aligned, other columns left-aligned.
 
 #include <iosfwd>
 #include <string>
