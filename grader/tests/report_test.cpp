@@ -35,7 +35,7 @@ TEST(Report, TableHasEveryCheckATotalAndDetails) {
   print_report(out, sample_checks());
   const std::string text = out.str();
   EXPECT_EQ(text.rfind("stage  check", 0), 0u) << text;
-  EXPECT_NE(text.find("   01  tests matmul_ijk  3/4 passed"), std::string::npos) << text;
+  EXPECT_NE(text.find("01     tests matmul_ijk  3/4 passed"), std::string::npos) << text;
   EXPECT_NE(text.find("speed ikj vs ijk"), std::string::npos) << text;
   EXPECT_NE(text.find("13.5/86"), std::string::npos) << text;
   // Details for what lost points, not for full marks.
