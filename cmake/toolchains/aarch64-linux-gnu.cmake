@@ -8,8 +8,14 @@ set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)
 
 set(ACCEL_AARCH64_SYSROOT "/usr/aarch64-linux-gnu" CACHE PATH "Target libraries of the aarch64 cross toolchain")
-set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)    # GoogleTest's CMake project enables C
-set(CMAKE_CXX_COMPILER aarch64-linux-gnu-g++)
+find_program(ACCEL_AARCH64_CXX aarch64-linux-gnu-g++)
+find_program(ACCEL_AARCH64_CC aarch64-linux-gnu-gcc)  # GoogleTest's CMake project enables C
+if(NOT ACCEL_AARCH64_CXX OR NOT ACCEL_AARCH64_CC)
+  message(FATAL_ERROR "The aarch64 cross compiler was not found: install it with "
+                      "sudo apt-get install g++-aarch64-linux-gnu")
+endif()
+set(CMAKE_C_COMPILER "${ACCEL_AARCH64_CC}")
+set(CMAKE_CXX_COMPILER "${ACCEL_AARCH64_CXX}")
 
 # Libraries and headers come from the target's tree only; programs from the host.
 set(CMAKE_FIND_ROOT_PATH "${ACCEL_AARCH64_SYSROOT}")
