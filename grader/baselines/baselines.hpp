@@ -15,8 +15,8 @@ void matmul_ijk(const float* A, const float* B, float* C, std::size_t M, std::si
 void matmul_ikj(const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K);
 
 // Σ a[i]·b[i] added strictly left to right into one float. Without -ffast-math the
-// compiler may not reorder the sum, so this stays one scalar multiply-add per element,
-// each waiting for the previous one.
+// compiler may not reorder the sum: it may vectorize the multiplications, but the
+// additions stay one lane at a time, each waiting for the previous one.
 float dot_strict(const float* a, const float* b, std::size_t n);
 
 }  // namespace accel::baselines

@@ -103,8 +103,8 @@ template <int Acc>
   return sum;
 }
 
-// Scalar baselines. dot: strictly left to right, which the compiler may not reorder, so it
-// stays scalar. add: the auto-vectorizer is switched off for it, because at -O3 the plain
+// Scalar baselines. dot: strictly left to right, which the compiler may not reorder: it
+// vectorizes the multiplications but adds one product at a time. add: the auto-vectorizer is switched off for it, because at -O3 the plain
 // loop would otherwise become the same 8-wide code as add_simd (see the README).
 [[gnu::noinline]] float dot_scalar(const float* a, const float* b, std::size_t n) {
   float sum = 0.0f;
