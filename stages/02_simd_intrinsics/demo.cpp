@@ -6,8 +6,10 @@
 // only add_simd, dot_simd and matmul_simd come from your stage library.
 
 #include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <iostream>
+#include <limits>
 #include <span>
 #include <string>
 #include <vector>
@@ -22,6 +24,7 @@
 #include "accel/profiler.hpp"
 #include "accel/table.hpp"
 #include "accel/tensor.hpp"
+#include "accel/todo.hpp"
 #include "simd_intrinsics.hpp"
 
 using namespace accel;
@@ -158,7 +161,21 @@ double ms_per_call(const Profiler& profiler, std::size_t bytes_per_call, Fn&& fn
          }, 1, 7) / calls;
 }
 
-std::string percent(double part, double whole) { return fixed(100.0 * part / whole, 0) + "%"; }
+// Your stage's functions may still be TODOs: the demo times them only once they run, and
+// prints "TODO" (a NaN time) until then.
+constexpr double kTodo = std::numeric_limits<double>::quiet_NaN();
+template <typename Fn>
+bool implemented(Fn&& fn) {
+  try {
+    fn();
+    return true;
+  } catch (const NotImplemented&) {
+    return false;
+  }
+}
+std::string cell(double value, int decimals, const std::string& suffix = "") {
+  return std::isnan(value) ? "TODO" : fixed(value, decimals) + suffix;
+}
 
 }  // namespace demo
 
@@ -180,11 +197,13 @@ int main() {
   Table accumulators({"kernel", "ns", "GFLOP/s", "% of peak", "vs scalar"});
   double scalar_ms = 0;  // the first row, the scalar loop
   auto dot_row = [&](const std::string& name, auto&& fn) {
-    const double ms = demo::ms_per_call(profiler, std::size_t(dot_l1.bytes), [&] { sink += fn(); });
+    auto call = [&] { sink += fn(); };
+    const double ms = demo::implemented(call) ? demo::ms_per_call(profiler, std::size_t(dot_l1.bytes), call)
+                                              : demo::kTodo;
     if (scalar_ms == 0) scalar_ms = ms;
     const double rate = gflops_per_second(dot_l1.flops, ms);
-    accumulators.add_row({name, fixed(ms * 1e6, 0), fixed(rate, 1), demo::percent(rate, peak),
-                          fixed(scalar_ms / ms, 1) + "x"});
+    accumulators.add_row({name, demo::cell(ms * 1e6, 0), demo::cell(rate, 1), demo::cell(100 * rate / peak, 0, "%"),
+                          demo::cell(scalar_ms / ms, 1, "x")});
   };
   const float* a = x.data();
   const float* b = y.data();
@@ -222,19 +241,25 @@ int main() {
                                                 [&] { demo::add_scalar(u.data(), v.data(), out.data(), n); });
     const double add_plain = demo::ms_per_call(profiler, std::size_t(add_cost.bytes),
                                                [&] { demo::add_plain(u.data(), v.data(), out.data(), n); });
-    const double add_simd = demo::ms_per_call(profiler, std::size_t(add_cost.bytes),
-                                              [&] { stage02::add_simd(u.span(), v.span(), out.span()); });
+    auto add_call = [&] { stage02::add_simd(u.span(), v.span(), out.span()); };
+    const double add_simd = demo::implemented(add_call)
+                                ? demo::ms_per_call(profiler, std::size_t(add_cost.bytes), add_call)
+                                : demo::kTodo;
     const double dot_scalar = demo::ms_per_call(profiler, std::size_t(dot_cost.bytes),
                                                 [&] { sink += demo::dot_scalar(u.data(), v.data(), n); });
-    const double dot_simd = demo::ms_per_call(profiler, std::size_t(dot_cost.bytes),
-                                              [&] { sink += stage02::dot_simd(u.span(), v.span()); });
+    auto dot_call = [&] { sink += stage02::dot_simd(u.span(), v.span()); };
+    const double dot_simd = demo::implemented(dot_call)
+                                ? demo::ms_per_call(profiler, std::size_t(dot_cost.bytes), dot_call)
+                                : demo::kTodo;
     sink += out.data()[n / 2];
     hierarchy.add_row({level.name, std::to_string(n), std::to_string(3 * n * 4 / 1024),
                        fixed(gigabytes_per_second(add_cost.bytes, add_scalar), 1),
                        fixed(gigabytes_per_second(add_cost.bytes, add_plain), 1),
-                       fixed(gigabytes_per_second(add_cost.bytes, add_simd), 1), fixed(add_scalar / add_simd, 1) + "x",
-                       std::to_string(2 * n * 4 / 1024), fixed(gflops_per_second(dot_cost.flops, dot_scalar), 1),
-                       fixed(gflops_per_second(dot_cost.flops, dot_simd), 1), fixed(dot_scalar / dot_simd, 1) + "x"});
+                       demo::cell(gigabytes_per_second(add_cost.bytes, add_simd), 1),
+                       demo::cell(add_scalar / add_simd, 1, "x"), std::to_string(2 * n * 4 / 1024),
+                       fixed(gflops_per_second(dot_cost.flops, dot_scalar), 1),
+                       demo::cell(gflops_per_second(dot_cost.flops, dot_simd), 1),
+                       demo::cell(dot_scalar / dot_simd, 1, "x")});
   }
   hierarchy.print(std::cout);
   std::cout << "In cache, 8 lanes pay; in DRAM every version waits for the same bytes and the gain\n"
@@ -250,8 +275,9 @@ int main() {
     Tensor mc({n, n});
     const OpCost cost = matmul_cost(n, n, n);
     const int iterations = n <= 512 ? 7 : 3;
-    const double simd_ms = profiler.measure_latency(
-        [&] { stage02::matmul_simd(ma.data(), mb.data(), mc.data(), n, n, n); }, 1, iterations);
+    auto simd_call = [&] { stage02::matmul_simd(ma.data(), mb.data(), mc.data(), n, n, n); };
+    const double simd_ms = demo::implemented(simd_call) ? profiler.measure_latency(simd_call, 0, iterations)
+                                                        : demo::kTodo;
     const double ikj_ms = profiler.measure_latency(
         [&] { demo::matmul_ikj(ma.data(), mb.data(), mc.data(), n, n, n); }, 1, iterations);
     std::string ijk = "-";
@@ -262,8 +288,9 @@ int main() {
                   2);
     }
     const double simd_rate = gflops_per_second(cost.flops, simd_ms);
-    matmul.add_row({std::to_string(n), ijk, fixed(gflops_per_second(cost.flops, ikj_ms), 1), fixed(simd_ms, 2),
-                    fixed(simd_rate, 1), demo::percent(simd_rate, peak), fixed(ikj_ms / simd_ms, 1) + "x"});
+    matmul.add_row({std::to_string(n), ijk, fixed(gflops_per_second(cost.flops, ikj_ms), 1),
+                    demo::cell(simd_ms, 2), demo::cell(simd_rate, 1), demo::cell(100 * simd_rate / peak, 0, "%"),
+                    demo::cell(ikj_ms / simd_ms, 1, "x")});
   }
   matmul.print(std::cout);
   std::cout << "The i-k-j loop is already vectorized by the compiler, but it loads and stores a row of C\n"
