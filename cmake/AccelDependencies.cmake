@@ -11,11 +11,36 @@ macro(accel_require package debian_package brew_package)
   endif()
 endmacro()
 
-accel_require(GTest libgtest-dev googletest)
+if(CMAKE_CROSSCOMPILING)
+  # The packaged GoogleTest libraries are built for this machine, not the target, so a
+  # cross build compiles GoogleTest from the sources Debian's googletest package ships.
+  set(ACCEL_GTEST_SOURCE_DIR "/usr/src/googletest" CACHE PATH "GoogleTest sources for cross builds")
+  if(NOT EXISTS "${ACCEL_GTEST_SOURCE_DIR}/CMakeLists.txt")
+    message(FATAL_ERROR "A cross build compiles GoogleTest from source, which was not found in "
+                        "${ACCEL_GTEST_SOURCE_DIR}. Install it with: sudo apt-get install googletest")
+  endif()
+  set(BUILD_GMOCK OFF CACHE BOOL "" FORCE)
+  set(INSTALL_GTEST OFF CACHE BOOL "" FORCE)
+  add_subdirectory("${ACCEL_GTEST_SOURCE_DIR}" "${CMAKE_BINARY_DIR}/googletest" EXCLUDE_FROM_ALL SYSTEM)
+  if(NOT TARGET GTest::gtest_main)  # GoogleTest ≥ 1.11 defines these aliases itself
+    add_library(GTest::gtest ALIAS gtest)
+    add_library(GTest::gtest_main ALIAS gtest_main)
+  endif()
+else()
+  accel_require(GTest libgtest-dev googletest)
+endif()
+find_package(Threads REQUIRED)
+
+# Tests-only builds (the aarch64 cross build) stop here: benches, demos, the grader and
+# BLAS are not built, and the toolkit reports the BLAS as "none".
+if(ACCEL_TESTS_ONLY)
+  set(ACCEL_BLAS_VENDOR "none")
+  return()
+endif()
+
 accel_require(benchmark libbenchmark-dev google-benchmark)
 accel_require(CLI11 libcli11-dev cli11)
 accel_require(nlohmann_json nlohmann-json3-dev nlohmann-json)
-find_package(Threads REQUIRED)
 
 # BLAS: OpenBLAS on Linux, Accelerate on macOS. The header cblas.h is not covered by
 # FindBLAS, so it is looked up beside the library.

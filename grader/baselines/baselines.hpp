@@ -10,4 +10,13 @@ namespace accel::baselines {
 // The textbook i-j-k triple loop, C = A·B, row-major, C overwritten.
 void matmul_ijk(const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K);
 
+// The i-k-j loop order, C = A·B, row-major, C overwritten: the inner loop walks rows of B
+// and C with stride 1, which the compiler vectorizes under -O3 (8-wide FMAs with AVX2).
+void matmul_ikj(const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K);
+
+// Σ a[i]·b[i] added strictly left to right into one float. Without -ffast-math the
+// compiler may not reorder the sum: it may vectorize the multiplications, but the
+// additions stay one lane at a time, each waiting for the previous one.
+float dot_strict(const float* a, const float* b, std::size_t n);
+
 }  // namespace accel::baselines

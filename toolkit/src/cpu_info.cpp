@@ -107,6 +107,8 @@ CpuInfo read_cpu_info() {
   info.blas_threads = openblas_get_num_threads();
 #elif defined(ACCEL_BLAS_ACCELERATE)
   info.blas_vendor = "Accelerate";
+#elif defined(ACCEL_BLAS_NONE)
+  info.blas_vendor = "none";
 #else
   info.blas_vendor = "unknown BLAS";
 #endif

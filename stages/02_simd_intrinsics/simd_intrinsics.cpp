@@ -1,0 +1,70 @@
+// Stage 02 — SIMD intrinsics. Replace each ACCEL_TODO with your implementation; the
+// contract of every function is in simd_intrinsics.hpp, the lesson in README.md.
+//
+// Each task has one branch per instruction set. The compiler keeps exactly one of them:
+// on an x86-64 laptop (built with -march=native) the AVX2+FMA branch, on Apple Silicon or
+// any aarch64 machine the NEON branch, elsewhere the scalar one. You only need to write
+// the branch your machine compiles (accel::simd_path() and the demo tell you which), but
+// the scalar branch is the best place to start: get it right, then vectorize.
+
+#include "simd_intrinsics.hpp"
+
+#include <stdexcept>
+#include <string>
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#elif defined(__ARM_NEON)
+#include <arm_neon.h>
+#endif
+
+#include "accel/todo.hpp"
+
+namespace accel::stage02 {
+
+void add_simd([[maybe_unused]] std::span<const float> a, [[maybe_unused]] std::span<const float> b,
+              [[maybe_unused]] std::span<float> out) {
+#if defined(__AVX2__) && defined(__FMA__)
+  // 8 floats per step: _mm256_loadu_ps, _mm256_add_ps, _mm256_storeu_ps; then the tail.
+  ACCEL_TODO("02", "add_simd");
+#elif defined(__ARM_NEON)
+  // 4 floats per step: vld1q_f32, vaddq_f32, vst1q_f32; then the tail.
+  ACCEL_TODO("02", "add_simd");
+#else
+  // Scalar fallback: one float per step.
+  ACCEL_TODO("02", "add_simd");
+#endif
+}
+
+float dot_simd([[maybe_unused]] std::span<const float> a, [[maybe_unused]] std::span<const float> b) {
+#if defined(__AVX2__) && defined(__FMA__)
+  // Several __m256 accumulators, _mm256_fmadd_ps, then add them and sum the 8 lanes.
+  ACCEL_TODO("02", "dot_simd");
+#elif defined(__ARM_NEON)
+  // Several float32x4_t accumulators, vfmaq_f32, then add them and vaddvq_f32.
+  ACCEL_TODO("02", "dot_simd");
+#else
+  // Scalar fallback: several float accumulators help here too.
+  ACCEL_TODO("02", "dot_simd");
+#endif
+}
+
+void matmul_simd([[maybe_unused]] const float* A, [[maybe_unused]] const float* B, [[maybe_unused]] float* C,
+                 [[maybe_unused]] std::size_t M, [[maybe_unused]] std::size_t N,
+                 [[maybe_unused]] std::size_t K) {
+#if defined(__AVX2__) && defined(__FMA__)
+  // A block of C rows × 16 columns in __m256 accumulators: _mm256_broadcast_ss for A,
+  // _mm256_loadu_ps for B, _mm256_fmadd_ps; _mm256_maskload_ps/_mm256_maskstore_ps or
+  // a scalar loop for the edge columns.
+  ACCEL_TODO("02", "matmul_simd");
+#elif defined(__ARM_NEON)
+  // A block of C rows × 16 columns in float32x4_t accumulators: vfmaq_laneq_f32 (or
+  // vfmaq_n_f32) with A, vld1q_f32 for B; a scalar loop for the edge columns.
+  ACCEL_TODO("02", "matmul_simd");
+#else
+  // Scalar fallback: the i-k-j loop of stage 01 is fine here.
+  ACCEL_TODO("02", "matmul_simd");
+#endif
+}
+
+}  // namespace accel::stage02
