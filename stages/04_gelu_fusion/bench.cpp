@@ -111,7 +111,8 @@ void BM_copy(benchmark::State& state) {
   report(state, n, 0, 8.0 * double(n));
 }
 
-// 8 Ki floats (32 KiB, L1) up to 16 Mi floats (64 MiB per array, DRAM), ×8 per step.
+// 8 Ki floats (32 KiB per array, in L1) to 16 Mi floats (64 MiB per array, DRAM): 8 Ki, 32 Ki,
+// 256 Ki, 2 Mi, 16 Mi.
 void sizes(benchmark::internal::Benchmark* b) { b->RangeMultiplier(8)->Range(1 << 13, 1 << 24); }
 
 BENCHMARK(BM_gelu_unfused)->Apply(sizes)->Unit(benchmark::kMillisecond);
