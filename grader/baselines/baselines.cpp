@@ -1,5 +1,8 @@
 #include "baselines.hpp"
 
+#include <cmath>
+#include <memory>
+
 namespace accel::baselines {
 
 void matmul_ijk(const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K) {
@@ -28,6 +31,38 @@ float dot_strict(const float* a, const float* b, std::size_t n) {
   float sum = 0.0f;
   for (std::size_t i = 0; i < n; ++i) sum += a[i] * b[i];
   return sum;
+}
+
+namespace {
+constexpr float kGeluSqrt2OverPi = 0.7978845608028654f;
+constexpr float kGeluCubic = 0.044715f;
+
+// 0.5·x·(1 + t), with 0 where 1 + t is 0 so that -inf gives 0 rather than NaN.
+float gelu_from_one_plus(float x, float one_plus) { return one_plus == 0.0f ? 0.0f : 0.5f * x * one_plus; }
+}  // namespace
+
+void gelu_unfused(const float* x, float* out, std::size_t n) {
+  // new float[n] leaves the values uninitialized, like np.empty: no zero-filling pass.
+  const auto fresh = [n] { return std::unique_ptr<float[]>(new float[n]); };
+  auto cube = fresh();
+  for (std::size_t i = 0; i < n; ++i) cube[i] = x[i] * x[i] * x[i];
+  auto scaled = fresh();
+  for (std::size_t i = 0; i < n; ++i) scaled[i] = kGeluCubic * cube[i];
+  auto inner = fresh();
+  for (std::size_t i = 0; i < n; ++i) inner[i] = x[i] + scaled[i];
+  auto arg = fresh();
+  for (std::size_t i = 0; i < n; ++i) arg[i] = kGeluSqrt2OverPi * inner[i];
+  auto t = fresh();
+  for (std::size_t i = 0; i < n; ++i) t[i] = std::tanh(arg[i]);
+  auto one_plus = fresh();
+  for (std::size_t i = 0; i < n; ++i) one_plus[i] = 1.0f + t[i];
+  for (std::size_t i = 0; i < n; ++i) out[i] = gelu_from_one_plus(x[i], one_plus[i]);
+}
+
+void gelu_fused_scalar(const float* x, float* out, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    out[i] = gelu_from_one_plus(x[i], 1.0f + std::tanh(kGeluSqrt2OverPi * (x[i] + kGeluCubic * x[i] * x[i] * x[i])));
+  }
 }
 
 }  // namespace accel::baselines

@@ -19,4 +19,13 @@ void matmul_ikj(const float* A, const float* B, float* C, std::size_t M, std::si
 // additions stay one lane at a time, each waiting for the previous one.
 float dot_strict(const float* a, const float* b, std::size_t n);
 
+// Stage 04. The GELU of the seed course in seven passes, each into a freshly allocated
+// array as NumPy does (x³, ·0.044715, +x, ·√(2/π), std::tanh, +1, then 0.5·x·(…) into
+// out): six temporary arrays of n floats per call, 64 bytes of traffic per element.
+void gelu_unfused(const float* x, float* out, std::size_t n);
+
+// Stage 04. The same formula and the same std::tanh in one scalar pass: what the
+// student's SIMD GELU is compared with.
+void gelu_fused_scalar(const float* x, float* out, std::size_t n);
+
 }  // namespace accel::baselines

@@ -1,0 +1,58 @@
+// Stage 04 — unfused vs fused GELU. Replace each ACCEL_TODO with your implementation;
+// the contract of every function is in gelu_fusion.hpp, the lesson in README.md.
+
+#include "gelu_fusion.hpp"
+
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#if defined(__AVX2__) && defined(__FMA__)
+#include <immintrin.h>
+#elif defined(__ARM_NEON) && defined(__aarch64__)
+#include <arm_neon.h>
+#endif
+
+#include "accel/todo.hpp"
+
+namespace accel::stage04 {
+
+Tensor gelu_unfused([[maybe_unused]] const Tensor& x) {
+  ACCEL_TODO("04", "gelu_unfused");
+}
+
+void gelu_fused([[maybe_unused]] std::span<const float> x, [[maybe_unused]] std::span<float> out) {
+  ACCEL_TODO("04", "gelu_fused");
+}
+
+// The preprocessor picks the path this file is compiled for (accel::simd_path() in
+// accel/cpu_info.hpp tells you which one that is). Fill in the branch your machine takes;
+// the scalar fallback only has to be correct.
+void gelu_fused_simd([[maybe_unused]] std::span<const float> x, [[maybe_unused]] std::span<float> out) {
+#if defined(__AVX2__) && defined(__FMA__)
+  // AVX2+FMA: 8 floats per __m256 (_mm256_loadu_ps, _mm256_fmadd_ps, ...), then the tail.
+  ACCEL_TODO("04", "gelu_fused_simd");
+#elif defined(__ARM_NEON) && defined(__aarch64__)
+  // NEON: 4 floats per float32x4_t (vld1q_f32, vfmaq_f32, ...), then the tail.
+  ACCEL_TODO("04", "gelu_fused_simd");
+#else
+  // No SIMD on this build: the same algorithm one element at a time.
+  ACCEL_TODO("04", "gelu_fused_simd");
+#endif
+}
+
+void bias_gelu([[maybe_unused]] std::span<const float> x, [[maybe_unused]] std::span<const float> bias,
+               [[maybe_unused]] std::span<float> out) {
+  ACCEL_TODO("04", "bias_gelu");
+}
+
+std::size_t traffic_bytes_unfused([[maybe_unused]] std::size_t n) {
+  ACCEL_TODO("04", "traffic_bytes_unfused");
+}
+
+std::size_t traffic_bytes_fused([[maybe_unused]] std::size_t n) {
+  ACCEL_TODO("04", "traffic_bytes_fused");
+}
+
+}  // namespace accel::stage04
