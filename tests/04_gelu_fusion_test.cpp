@@ -4,11 +4,8 @@
 
 #include "gelu_fusion.hpp"
 
-#include <atomic>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
-#include <new>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -16,69 +13,9 @@
 #include <gtest/gtest.h>
 
 #include "accel/check.hpp"
-
-// ---------------------------------------------------------------------------------------
-// Heap accounting. Every form of the global operator new and delete is replaced for this
-// test binary, so a test can ask how many bytes a call allocated. accel::Tensor allocates
-// through operator new as well, which is what makes gelu_unfused's intermediates visible.
+#include "accel/heap_counter.hpp"
 
 namespace {
-std::atomic<std::size_t> g_heap_bytes{0};
-std::atomic<std::size_t> g_heap_calls{0};
-
-void* counted_allocation(std::size_t size, std::size_t alignment) {
-  g_heap_bytes.fetch_add(size, std::memory_order_relaxed);
-  g_heap_calls.fetch_add(1, std::memory_order_relaxed);
-  if (size == 0) size = 1;  // new must return a distinct pointer even for 0 bytes
-  if (alignment <= alignof(std::max_align_t)) return std::malloc(size);
-  return std::aligned_alloc(alignment, (size + alignment - 1) / alignment * alignment);
-}
-void* allocate_or_throw(std::size_t size, std::size_t alignment) {
-  if (void* p = counted_allocation(size, alignment)) return p;
-  throw std::bad_alloc();
-}
-}  // namespace
-
-void* operator new(std::size_t size) { return allocate_or_throw(size, 0); }
-void* operator new[](std::size_t size) { return allocate_or_throw(size, 0); }
-void* operator new(std::size_t size, std::align_val_t al) { return allocate_or_throw(size, std::size_t(al)); }
-void* operator new[](std::size_t size, std::align_val_t al) { return allocate_or_throw(size, std::size_t(al)); }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return counted_allocation(size, 0); }
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept { return counted_allocation(size, 0); }
-void* operator new(std::size_t size, std::align_val_t al, const std::nothrow_t&) noexcept {
-  return counted_allocation(size, std::size_t(al));
-}
-void* operator new[](std::size_t size, std::align_val_t al, const std::nothrow_t&) noexcept {
-  return counted_allocation(size, std::size_t(al));
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
-
-namespace {
-
-struct HeapUse {
-  std::size_t bytes = 0, calls = 0;
-};
-
-// What fn allocated through operator new while it ran.
-template <typename Fn>
-HeapUse heap_use_of(Fn&& fn) {
-  const std::size_t bytes = g_heap_bytes.load(), calls = g_heap_calls.load();
-  fn();
-  return {g_heap_bytes.load() - bytes, g_heap_calls.load() - calls};
-}
-
-// ---------------------------------------------------------------------------------------
 
 using accel::Tensor;
 namespace check = accel::check;
@@ -234,7 +171,7 @@ TEST(GeluUnfused, ExtremeValues) {
 TEST(GeluUnfused, AllocatesSevenIntermediateTensors) {
   constexpr std::size_t n = 10'000;
   const Tensor x = Tensor::random({n}, 1);
-  const HeapUse use = heap_use_of([&] { const Tensor y = s04::gelu_unfused(x); });
+  const accel::HeapUse use = accel::heap_use_of([&] { const Tensor y = s04::gelu_unfused(x); });
   EXPECT_GE(use.bytes, 7 * n * sizeof(float))
       << "gelu_unfused allocated " << use.bytes << " bytes in " << use.calls << " allocations; seven steps "
       << "that each produce a new Tensor of " << n << " floats allocate at least " << 7 * n * sizeof(float);
@@ -269,7 +206,7 @@ TEST(GeluFused, LengthMismatchIsRejected) {
 TEST(GeluFused, AllocatesNothing) {
   const Tensor x = Tensor::random({10'000}, 1);
   Tensor out({10'000});
-  const HeapUse use = heap_use_of([&] { s04::gelu_fused(x.span(), out.span()); });
+  const accel::HeapUse use = accel::heap_use_of([&] { s04::gelu_fused(x.span(), out.span()); });
   EXPECT_EQ(use.bytes, 0u) << "gelu_fused made " << use.calls << " heap allocations (" << use.bytes
                            << " bytes); one pass into the caller's out needs none";
 }
@@ -318,7 +255,7 @@ TEST(GeluFusedSimd, LengthMismatchIsRejected) {
 TEST(GeluFusedSimd, AllocatesNothing) {
   const Tensor x = Tensor::random({10'003}, 1);
   Tensor out({10'003});
-  const HeapUse use = heap_use_of([&] { s04::gelu_fused_simd(x.span(), out.span()); });
+  const accel::HeapUse use = accel::heap_use_of([&] { s04::gelu_fused_simd(x.span(), out.span()); });
   EXPECT_EQ(use.bytes, 0u) << "gelu_fused_simd made " << use.calls << " heap allocations (" << use.bytes
                            << " bytes); the tail fits in a few registers or a small array on the stack";
 }
@@ -392,7 +329,7 @@ TEST(BiasGelu, AllocatesNothing) {
   const Tensor x = Tensor::random({64, 129}, 1);
   const Tensor bias = Tensor::random({129}, 2);
   Tensor out({64, 129});
-  const HeapUse use = heap_use_of([&] { s04::bias_gelu(x.span(), bias.span(), out.span()); });
+  const accel::HeapUse use = accel::heap_use_of([&] { s04::bias_gelu(x.span(), bias.span(), out.span()); });
   EXPECT_EQ(use.bytes, 0u) << "bias_gelu made " << use.calls << " heap allocations (" << use.bytes << " bytes)";
 }
 

@@ -2,69 +2,22 @@
 // Seven-pass GELU against one-pass GELU (same std::tanh) and the SIMD one-pass GELU, for
 // an array that fits in cache, the seed's 2000×2000 tensor and one four times the L3:
 // time, effective bandwidth, predicted traffic against the time memory alone would need,
-// and the heap bytes each call allocates (counted by replacing operator new below).
+// and the heap bytes each call allocates (counted by the toolkit's replaced operator new).
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
-#include <new>
 #include <string>
 #include <vector>
 
 #include "accel/cpu_info.hpp"
+#include "accel/heap_counter.hpp"
 #include "accel/profiler.hpp"
 #include "accel/table.hpp"
 #include "accel/todo.hpp"
 #include "gelu_fusion.hpp"
-
-// ---------------------------------------------------------------------------------------
-// Heap accounting for this program: every form of global operator new counts its bytes.
-// accel::Tensor allocates through operator new, so gelu_unfused's tensors are counted.
-
-namespace {
-std::atomic<std::size_t> g_heap_bytes{0};
-
-void* counted_allocation(std::size_t size, std::size_t alignment) {
-  g_heap_bytes.fetch_add(size, std::memory_order_relaxed);
-  if (size == 0) size = 1;
-  if (alignment <= alignof(std::max_align_t)) return std::malloc(size);
-  return std::aligned_alloc(alignment, (size + alignment - 1) / alignment * alignment);
-}
-void* allocate_or_throw(std::size_t size, std::size_t alignment) {
-  if (void* p = counted_allocation(size, alignment)) return p;
-  throw std::bad_alloc();
-}
-}  // namespace
-
-void* operator new(std::size_t size) { return allocate_or_throw(size, 0); }
-void* operator new[](std::size_t size) { return allocate_or_throw(size, 0); }
-void* operator new(std::size_t size, std::align_val_t al) { return allocate_or_throw(size, std::size_t(al)); }
-void* operator new[](std::size_t size, std::align_val_t al) { return allocate_or_throw(size, std::size_t(al)); }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return counted_allocation(size, 0); }
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept { return counted_allocation(size, 0); }
-void* operator new(std::size_t size, std::align_val_t al, const std::nothrow_t&) noexcept {
-  return counted_allocation(size, std::size_t(al));
-}
-void* operator new[](std::size_t size, std::align_val_t al, const std::nothrow_t&) noexcept {
-  return counted_allocation(size, std::size_t(al));
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
-void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { std::free(p); }
-
-// ---------------------------------------------------------------------------------------
 
 using namespace accel;
 namespace s04 = accel::stage04;
@@ -86,11 +39,9 @@ struct Measured {
 // but about half a second per kernel (at least 3 calls).
 template <typename Fn>
 Measured measure(const Profiler& profiler, Fn&& fn) {
-  const std::size_t before = g_heap_bytes.load();
   const auto start = std::chrono::steady_clock::now();
-  fn();
+  const std::size_t heap = heap_use_of(fn).bytes;
   const double first_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  const std::size_t heap = g_heap_bytes.load() - before;
   const int iterations = std::clamp(int(500.0 / std::max(first_ms, 1e-3)), 3, 201);
   return {profiler.measure_latency(fn, 0, iterations), heap};
 }

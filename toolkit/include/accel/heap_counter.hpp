@@ -1,0 +1,29 @@
+#pragma once
+// Heap accounting: how many bytes (and calls) went through the global operator new.
+// The replacement operators live in heap_counter.cpp beside the counters, so a program
+// gets them exactly when it calls one of these functions: the linker pulls that object
+// file out of the toolkit archive only then. accel::Tensor allocates through operator
+// new, so tensors are counted too.
+
+#include <cstddef>
+
+namespace accel {
+
+struct HeapUse {
+  std::size_t bytes = 0;
+  std::size_t calls = 0;
+};
+
+// Totals since the program started.
+HeapUse heap_allocated_so_far();
+
+// What fn allocated through operator new while it ran.
+template <typename Fn>
+HeapUse heap_use_of(Fn&& fn) {
+  const HeapUse before = heap_allocated_so_far();
+  fn();
+  const HeapUse after = heap_allocated_so_far();
+  return {after.bytes - before.bytes, after.calls - before.calls};
+}
+
+}  // namespace accel
