@@ -86,8 +86,9 @@ void check_gemm(Transpose ta, Transpose tb, GemmShape s, std::size_t pad, float 
 
   s03::gemm(ta, tb, s.m, s.n, s.k, alpha, a.data(), lda, b.data(), ldb, beta, c.data(), ldc);
 
-  const auto op_a = [&](std::size_t i, std::size_t p) { return double(ta_ ? a.data()[p * lda + i] : a.data()[i * lda + p]); };
-  const auto op_b = [&](std::size_t p, std::size_t j) { return double(tb_ ? b.data()[j * ldb + p] : b.data()[p * ldb + j]); };
+  // op(A)(i, p) and op(B)(p, j), read from the stored (possibly transposed, padded) layout.
+  const auto op_a = [&](std::size_t i, std::size_t p) { return double(a.data()[ta_ ? p * lda + i : i * lda + p]); };
+  const auto op_b = [&](std::size_t p, std::size_t j) { return double(b.data()[tb_ ? j * ldb + p : p * ldb + j]); };
   std::vector<double> expected(s.m * s.n), bound(s.m * s.n);
   for (std::size_t i = 0; i < s.m; ++i) {
     for (std::size_t j = 0; j < s.n; ++j) {

@@ -77,7 +77,8 @@ double measured_peak_gflops(unsigned threads) {
     std::vector<std::thread> workers;
     for (unsigned t = 0; t < threads; ++t) workers.emplace_back([&results, t] { results[t] = fma_chains(float(t)); });
     for (auto& w : workers) w.join();
-    best_ms = std::min(best_ms, std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
+    best_ms = std::min(best_ms, elapsed.count());
     for (float r : results) sink = sink + r;
   }
   return gflops_per_second(kPeakFlops * threads, best_ms);
