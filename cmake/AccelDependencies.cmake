@@ -63,3 +63,11 @@ else()
   target_include_directories(BLAS::BLAS INTERFACE "${ACCEL_CBLAS_INCLUDE_DIR}")
   target_compile_definitions(BLAS::BLAS INTERFACE ACCEL_BLAS_OPENBLAS)
 endif()
+# Say which library was found. Whether it threads (Debian ships pthreads, OpenMP and serial
+# OpenBLAS builds behind one file name) is only known at run time: accel::cpu_info reports it.
+list(JOIN BLAS_LIBRARIES " " _accel_blas_libraries)
+if(APPLE)
+  message(STATUS "BLAS: ${ACCEL_BLAS_VENDOR} (${_accel_blas_libraries})")
+else()
+  message(STATUS "BLAS: ${ACCEL_BLAS_VENDOR} (${_accel_blas_libraries}; cblas.h in ${ACCEL_CBLAS_INCLUDE_DIR})")
+endif()

@@ -73,6 +73,9 @@ function(accel_add_stage number slug)
   set(grade_bench "${PROJECT_SOURCE_DIR}/grader/benches/${stage}_bench.cpp")
   if(EXISTS "${grade_bench}")
     add_executable(stage${number}_grade_bench "${grade_bench}")
-    target_link_libraries(stage${number}_grade_bench PRIVATE stage${number} accel::baselines accel::bench_main accel::flags)
+    # The stage's own LINKS too, so the grader can pin what the student delegates to
+    # (BLAS on one thread) without trusting the student's code to do it.
+    target_link_libraries(stage${number}_grade_bench PRIVATE stage${number} accel::baselines accel::bench_main accel::flags
+                                                             ${STAGE_LINKS})
   endif()
 endfunction()

@@ -27,6 +27,17 @@ void matmul_ikj(const float* A, const float* B, float* C, std::size_t M, std::si
   }
 }
 
+void linear_naive(const float* x, const float* W, const float* bias, float* y, std::size_t batch, std::size_t in,
+                  std::size_t out) {
+  for (std::size_t r = 0; r < batch; ++r) {
+    for (std::size_t o = 0; o < out; ++o) {
+      float sum = bias[o];
+      for (std::size_t i = 0; i < in; ++i) sum += x[r * in + i] * W[o * in + i];
+      y[r * out + o] = sum;
+    }
+  }
+}
+
 float dot_strict(const float* a, const float* b, std::size_t n) {
   float sum = 0.0f;
   for (std::size_t i = 0; i < n; ++i) sum += a[i] * b[i];

@@ -14,6 +14,12 @@ void matmul_ijk(const float* A, const float* B, float* C, std::size_t M, std::si
 // and C with stride 1, which the compiler vectorizes under -O3 (8-wide FMAs with AVX2).
 void matmul_ikj(const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K);
 
+// A fully connected layer written the obvious way: y = x·Wᵀ + b, one dot product of a row
+// of x (batch × in) with a row of W (out × in) per output, starting from the bias.
+// y is batch × out, row-major, overwritten.
+void linear_naive(const float* x, const float* W, const float* bias, float* y, std::size_t batch, std::size_t in,
+                  std::size_t out);
+
 // Σ a[i]·b[i] added strictly left to right into one float. Without -ffast-math the
 // compiler may not reorder the sum: it may vectorize the multiplications, but the
 // additions stay one lane at a time, each waiting for the previous one.

@@ -10,7 +10,7 @@ int main(int argc, char** argv) {
   benchmark::AddCustomContext("cpu_model", info.model);
   benchmark::AddCustomContext("simd_path", accel::simd_path());
   benchmark::AddCustomContext("blas", info.blas_vendor);
-  benchmark::AddCustomContext("blas_threads", std::to_string(info.blas_threads));
+  benchmark::AddCustomContext("blas_threads", std::to_string(accel::current_blas_threads()));
   benchmark::AddCustomContext("compiler", info.compiler);
   benchmark::AddCustomContext("compile_flags", info.compile_flags);
   benchmark::Initialize(&argc, argv);

@@ -34,3 +34,12 @@ TEST(CpuInfo, CacheSizesAreKnownOnLinux) {
   EXPECT_GT(info.l2_bytes, info.l1d_bytes);
 }
 #endif
+
+TEST(CpuInfo, ReportsBlasThreadsLive) {
+  // Nothing in this binary changes the BLAS thread count, so the cached and the live value agree.
+  EXPECT_GE(accel::current_blas_threads(), 0);
+  EXPECT_EQ(accel::cpu_info().blas_threads, accel::current_blas_threads());
+  if (accel::cpu_info().blas_vendor.rfind("OpenBLAS", 0) == 0) {
+    EXPECT_GE(accel::current_blas_threads(), 1);
+  }
+}
