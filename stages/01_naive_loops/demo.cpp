@@ -8,11 +8,12 @@
 #include "accel/cpu_info.hpp"
 #include "accel/profiler.hpp"
 #include "accel/table.hpp"
+#include "accel/todo.hpp"
 #include "naive_loops.hpp"
 
 using namespace accel;
 
-int main() {
+int main() try {
   std::cout << "Stage 01 — naive loops\n" << describe_machine() << '\n';
   const Profiler profiler;
 
@@ -60,4 +61,7 @@ int main() {
   elementwise_table.print(std::cout);
   std::cout << "GB/s drops as the working set leaves L1, L2 and L3: the memory roof of stage 06.\n";
   return 0;
+} catch (const NotImplemented& todo) {
+  std::cerr << todo.what() << '\n';
+  return 1;
 }
