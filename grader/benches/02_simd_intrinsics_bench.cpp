@@ -32,19 +32,7 @@ void dot_case(benchmark::State& state) {
 BENCHMARK(dot_case<accel::baselines::dot_strict>)->Name("baseline/dot_strict")->Arg(2048);
 BENCHMARK(dot_case<student_dot>)->Name("student/dot_simd")->Arg(2048);
 
-template <auto Kernel>
-void matmul_case(benchmark::State& state) {
-  const auto n = std::size_t(state.range(0));
-  const Tensor a = Tensor::random({n, n}, 1), b = Tensor::random({n, n}, 2);
-  Tensor c({n, n});
-  for (auto _ : state) {
-    Kernel(a.data(), b.data(), c.data(), n, n, n);
-    benchmark::DoNotOptimize(c.data());
-    benchmark::ClobberMemory();
-  }
-  accel::report_cost(state, accel::matmul_cost(n, n, n));
-}
-BENCHMARK(matmul_case<accel::baselines::matmul_ikj>)->Name("baseline/matmul_ikj")->Arg(512)->Unit(benchmark::kMillisecond);
-BENCHMARK(matmul_case<accel::stage02::matmul_simd>)->Name("student/matmul_simd")->Arg(512)->Unit(benchmark::kMillisecond);
+BENCHMARK(accel::square_matmul<accel::baselines::matmul_ikj>)->Name("baseline/matmul_ikj")->Arg(512)->Unit(benchmark::kMillisecond);
+BENCHMARK(accel::square_matmul<accel::stage02::matmul_simd>)->Name("student/matmul_simd")->Arg(512)->Unit(benchmark::kMillisecond);
 
 }  // namespace

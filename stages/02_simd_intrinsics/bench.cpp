@@ -41,17 +41,6 @@ void BM_dot_simd(benchmark::State& state) {
 }
 BENCHMARK(BM_dot_simd)->Apply(element_sizes);
 
-void BM_matmul_simd(benchmark::State& state) {
-  const auto n = std::size_t(state.range(0));
-  const Tensor a = Tensor::random({n, n}, 1), b = Tensor::random({n, n}, 2);
-  Tensor c({n, n});
-  for (auto _ : state) {
-    accel::stage02::matmul_simd(a.data(), b.data(), c.data(), n, n, n);
-    benchmark::DoNotOptimize(c.data());
-    benchmark::ClobberMemory();
-  }
-  accel::report_cost(state, accel::matmul_cost(n, n, n));
-}
-BENCHMARK(BM_matmul_simd)->RangeMultiplier(2)->Range(64, 1024)->Unit(benchmark::kMillisecond);
+BENCHMARK(accel::square_matmul<accel::stage02::matmul_simd>)->Name("BM_matmul_simd")->RangeMultiplier(2)->Range(64, 1024)->Unit(benchmark::kMillisecond);
 
 }  // namespace
