@@ -3,7 +3,8 @@
 #include "naive_loops.hpp"
 
 #include <stdexcept>
-#include <string>
+
+#include "accel/validate.hpp"
 
 namespace accel::stage01 {
 
@@ -45,15 +46,6 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
   matmul_ikj(a.data(), b.data(), c.data(), a.dim(0), b.dim(1), a.dim(1));
   return c;
 }
-
-namespace {
-void require_same_length(const char* function, std::size_t a, std::size_t b) {
-  if (a != b) {
-    throw std::invalid_argument(std::string(function) + ": lengths differ (" + std::to_string(a) + " and " +
-                                std::to_string(b) + ")");
-  }
-}
-}  // namespace
 
 void add(std::span<const float> a, std::span<const float> b, std::span<float> out) {
   require_same_length("add", a.size(), b.size());

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "accel/validate.hpp"
+
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
 #elif defined(__ARM_NEON)
@@ -15,13 +17,6 @@
 
 namespace accel::stage02 {
 namespace {
-
-void require_same_length(const char* function, std::size_t a, std::size_t b) {
-  if (a != b) {
-    throw std::invalid_argument(std::string(function) + ": lengths differ (" + std::to_string(a) + " and " +
-                                std::to_string(b) + ")");
-  }
-}
 
 // C's edge columns that no vector covers, for paths without masked loads: a plain dot
 // product per element. Only ever a few columns wide.
