@@ -119,7 +119,6 @@ CpuInfo read_cpu_info() {
 #else
   info.blas_vendor = "unknown BLAS";
 #endif
-  info.blas_threads = current_blas_threads();
   info.compiler = build_info::compiler;
   info.compile_flags = build_info::compile_flags;
   return info;

@@ -14,7 +14,6 @@ struct CpuInfo {
   unsigned logical_cores = 0;
   std::size_t l1d_bytes = 0, l2_bytes = 0, l3_bytes = 0;  // per core for L1/L2; 0 when unknown
   std::string blas_vendor;     // "OpenBLAS 0.3.21 ... Zen MAX_THREADS=64 (pthreads)", "Accelerate"
-  int blas_threads = 0;        // when cpu_info() was first called; see current_blas_threads()
   std::string compiler;        // "GCC 12.2.0"
   std::string compile_flags;   // "-O3 -DNDEBUG -march=native"
 };
@@ -22,8 +21,8 @@ struct CpuInfo {
 // Read once, then cached.
 const CpuInfo& cpu_info();
 
-// The number of threads the BLAS library will use for its next call, read now (a program
-// may change it after cpu_info() was cached). 0 when the library decides for itself
+// The number of threads the BLAS library will use for its next call. Read live, not kept
+// in the cached CpuInfo, because a program may change it (stage 03's set_blas_threads). 0 when the library decides for itself
 // (Accelerate, unless VECLIB_MAXIMUM_THREADS or a single-threaded model was set).
 int current_blas_threads();
 
