@@ -12,8 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include "accel/blas_info.hpp"
 #include "accel/check.hpp"
-#include "accel/cpu_info.hpp"
 
 namespace {
 
@@ -408,7 +408,7 @@ TEST(Linear, ShapeErrorsNameTheShapes) {
 // ---------------------------------------------------------------------------- set_blas_threads
 
 bool threaded_openblas() {
-  const std::string& vendor = accel::cpu_info().blas_vendor;
+  const std::string& vendor = accel::blas_vendor();
   return vendor.rfind("OpenBLAS", 0) == 0 && vendor.find("(serial)") == std::string::npos;
 }
 
@@ -420,7 +420,7 @@ TEST(SetBlasThreads, ReturnsWhatTheLibraryReports) {
   for (std::size_t n : {1, 2, 1}) {
     const std::size_t got = s03::set_blas_threads(n);
     if (threaded_openblas()) {
-      EXPECT_EQ(got, n) << "set_blas_threads(" << n << ") on " << accel::cpu_info().blas_vendor;
+      EXPECT_EQ(got, n) << "set_blas_threads(" << n << ") on " << accel::blas_vendor();
       EXPECT_EQ(accel::current_blas_threads(), int(n)) << "the library itself reports a different count";
     } else {
       EXPECT_LE(got, n) << "set_blas_threads(" << n << ") must not claim more threads than asked for";

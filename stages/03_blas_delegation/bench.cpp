@@ -9,6 +9,7 @@
 #include <benchmark/benchmark.h>
 
 #include "accel/bench.hpp"
+#include "accel/blas_info.hpp"
 #include "accel/todo.hpp"
 #include "blas_delegation.hpp"
 
@@ -16,6 +17,12 @@ namespace {
 
 using accel::Tensor;
 namespace s03 = accel::stage03;
+
+// The BLAS in the output's context, beside the CPU and flags the shared main() records.
+[[maybe_unused]] const bool blas_in_context = [] {
+  benchmark::AddCustomContext("blas", accel::blas_vendor());
+  return true;
+}();
 
 // Runs the first call outside the timed loop (a warm-up, and the place a TODO shows up):
 // a function still to be written skips the case with its message instead of aborting.

@@ -14,6 +14,7 @@
 #include <thread>
 #include <vector>
 
+#include "accel/blas_info.hpp"
 #include "accel/cpu_info.hpp"
 #include "accel/profiler.hpp"
 #include "accel/table.hpp"
@@ -101,7 +102,7 @@ std::string percent(double part, double whole) { return fixed(100 * part / whole
 }  // namespace
 
 int main() try {
-  std::cout << "Stage 03 — BLAS delegation\n" << describe_machine() << '\n';
+  std::cout << "Stage 03 — BLAS delegation\n" << describe_machine() << describe_blas() << '\n';
   const unsigned cores = std::max(1u, cpu_info().logical_cores);
   const double peak_1 = measured_peak_gflops(1), peak_all = measured_peak_gflops(cores);
   std::cout << "Measured FMA peak (" << simd_path() << " loop, 12 independent chains, best of 40 runs): "

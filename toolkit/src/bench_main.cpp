@@ -1,5 +1,6 @@
 // main() for every Google Benchmark binary of the course: records where and how the
-// figures were measured (CPU, SIMD path, BLAS, compiler, flags) in the output's context.
+// figures were measured (CPU, SIMD path, compiler, flags) in the output's context. A bench
+// that uses BLAS adds the library and its threads itself.
 
 #include <benchmark/benchmark.h>
 
@@ -9,8 +10,6 @@ int main(int argc, char** argv) {
   const accel::CpuInfo& info = accel::cpu_info();
   benchmark::AddCustomContext("cpu_model", info.model);
   benchmark::AddCustomContext("simd_path", accel::simd_path());
-  benchmark::AddCustomContext("blas", info.blas_vendor);
-  benchmark::AddCustomContext("blas_threads", std::to_string(accel::current_blas_threads()));
   benchmark::AddCustomContext("compiler", info.compiler);
   benchmark::AddCustomContext("compile_flags", info.compile_flags);
   benchmark::Initialize(&argc, argv);

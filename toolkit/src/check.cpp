@@ -6,7 +6,10 @@
 #include <cstring>
 #include <limits>
 #include <new>
+#include <optional>
 #include <stdexcept>
+
+#include "accel/compare.hpp"
 
 namespace accel::check {
 
@@ -42,12 +45,6 @@ std::string position(std::size_t index, std::size_t row_length) {
   return text;
 }
 
-bool within(float got, double expected, double tolerance) {
-  if (std::isnan(expected)) return std::isnan(got);
-  if (std::isinf(expected)) return double(got) == expected;
-  return std::abs(double(got) - expected) <= tolerance;  // false for a NaN or inf got
-}
-
 // Checks got against expected with a per-element tolerance, reporting the first miss.
 template <typename Tolerance>
 ::testing::AssertionResult compare(std::span<const float> got, std::span<const double> expected,
@@ -55,16 +52,11 @@ template <typename Tolerance>
   if (got.size() != expected.size()) {
     return ::testing::AssertionFailure() << "got " << got.size() << " values, expected " << expected.size();
   }
-  std::size_t mismatches = 0, first = 0;
-  for (std::size_t i = 0; i < got.size(); ++i) {
-    if (!within(got[i], expected[i], tolerance(i))) {
-      if (mismatches++ == 0) first = i;
-    }
-  }
-  if (mismatches == 0) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << mismatches << " of " << got.size() << " values differ; first at "
-                                       << position(first, row_length) << ": expected " << expected[first]
-                                       << ", got " << got[first] << " (tolerance " << tolerance(first) << ")";
+  const std::optional<Mismatch> miss = first_mismatch(got, expected, tolerance);
+  if (!miss) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << miss->count << " of " << got.size() << " values differ; first at "
+                                       << position(miss->index, row_length) << ": expected " << miss->expected
+                                       << ", got " << miss->got << " (tolerance " << miss->tolerance << ")";
 }
 
 }  // namespace
@@ -76,15 +68,13 @@ template <typename Tolerance>
 
 ::testing::AssertionResult gemm_close(std::span<const float> c, const float* a, const float* b, std::size_t m,
                                       std::size_t n, std::size_t k) {
-  const double u = std::ldexp(1.0, -24);
-  const double gamma = double(k) * u / (1.0 - double(k) * u);
+  const double gamma = float_sum_bound_factor(k);
   std::vector<double> magnitude(m * n, 0.0);  // |A|·|B|
   for (std::size_t i = 0; i < m; ++i)
     for (std::size_t p = 0; p < k; ++p)
       for (std::size_t j = 0; j < n; ++j) magnitude[i * n + j] += std::abs(double(a[i * k + p]) * double(b[p * n + j]));
   const std::vector<double> expected = matmul_reference(a, b, m, n, k);
-  // The double reference is itself rounded; a few ulps of double cover it.
-  return compare(c, expected, n, [&](std::size_t i) { return gamma * magnitude[i] + 1e-12 * magnitude[i]; });
+  return compare(c, expected, n, [&](std::size_t i) { return gamma * magnitude[i]; });
 }
 
 namespace {

@@ -12,17 +12,6 @@
 
 #include "build_info.hpp"
 
-#if defined(ACCEL_BLAS_OPENBLAS)
-extern "C" {
-int openblas_get_num_threads(void);
-int openblas_get_parallel(void);
-char* openblas_get_config(void);
-}
-#elif defined(ACCEL_BLAS_ACCELERATE)
-#include <Accelerate/Accelerate.h>
-#include <cstdlib>
-#endif
-
 namespace accel {
 namespace {
 
@@ -106,19 +95,6 @@ CpuInfo read_cpu_info() {
   info.l2_bytes = cache_bytes(2);
   info.l3_bytes = cache_bytes(3);
 #endif
-#if defined(ACCEL_BLAS_OPENBLAS)
-  // The same file name may hold a serial, pthreads or OpenMP build (Debian alternatives);
-  // only the serial one ignores openblas_set_num_threads.
-  const int parallel = openblas_get_parallel();
-  info.blas_vendor = std::string(openblas_get_config()) +
-                     (parallel == 0 ? " (serial)" : parallel == 1 ? " (pthreads)" : " (OpenMP)");
-#elif defined(ACCEL_BLAS_ACCELERATE)
-  info.blas_vendor = "Accelerate";
-#elif defined(ACCEL_BLAS_NONE)
-  info.blas_vendor = "none";
-#else
-  info.blas_vendor = "unknown BLAS";
-#endif
   info.compiler = build_info::compiler;
   info.compile_flags = build_info::compile_flags;
   return info;
@@ -127,23 +103,6 @@ CpuInfo read_cpu_info() {
 std::string kib(std::size_t bytes) { return bytes ? std::to_string(bytes / 1024) + " KiB" : "?"; }
 
 }  // namespace
-
-int current_blas_threads() {
-#if defined(ACCEL_BLAS_OPENBLAS)
-  return openblas_get_num_threads();
-#elif defined(ACCEL_BLAS_ACCELERATE)
-#if defined(__clang__) && defined(__MAC_15_0) && __MAC_OS_X_VERSION_MAX_ALLOWED >= __MAC_15_0
-  if (__builtin_available(macOS 15.0, *)) {
-    if (BLASGetThreading() == BLAS_THREADING_SINGLE_THREADED) return 1;
-  }
-#endif
-  // Read by Accelerate when it starts its threads; it cannot be queried back.
-  if (const char* limit = std::getenv("VECLIB_MAXIMUM_THREADS")) return std::atoi(limit);
-  return 0;
-#else
-  return 0;
-#endif
-}
 
 const CpuInfo& cpu_info() {
   static const CpuInfo info = read_cpu_info();
@@ -163,13 +122,6 @@ std::string describe_machine() {
   out << "; SIMD path compiled: " << simd_path() << '\n';
   out << "Caches:   L1d " << kib(info.l1d_bytes) << ", L2 " << kib(info.l2_bytes) << ", L3 " << kib(info.l3_bytes)
       << '\n';
-  out << "BLAS:     " << info.blas_vendor;
-  if (const int threads = current_blas_threads(); threads > 0) {
-    out << ", " << threads << " thread(s)";
-  } else {
-    out << ", threads chosen by the library";
-  }
-  out << '\n';
   out << "Build:    " << info.compiler << ' ' << info.compile_flags << '\n';
   return out.str();
 }

@@ -1,6 +1,6 @@
 #pragma once
 // Facts about the machine a demo, bench or grade runs on, so every printed figure says
-// where it was measured: CPU, instruction sets, caches, BLAS, and how this code was built.
+// where it was measured: CPU, instruction sets, caches, and how this code was built.
 
 #include <cstddef>
 #include <string>
@@ -13,7 +13,6 @@ struct CpuInfo {
   bool sse42 = false, avx2 = false, fma = false, avx512f = false, neon = false;  // what the CPU supports
   unsigned logical_cores = 0;
   std::size_t l1d_bytes = 0, l2_bytes = 0, l3_bytes = 0;  // per core for L1/L2; 0 when unknown
-  std::string blas_vendor;     // "OpenBLAS 0.3.21 ... Zen MAX_THREADS=64 (pthreads)", "Accelerate"
   std::string compiler;        // "GCC 12.2.0"
   std::string compile_flags;   // "-O3 -DNDEBUG -march=native"
 };
@@ -21,12 +20,8 @@ struct CpuInfo {
 // Read once, then cached.
 const CpuInfo& cpu_info();
 
-// The number of threads the BLAS library will use for its next call. Read live, not kept
-// in the cached CpuInfo, because a program may change it (stage 03's set_blas_threads). 0 when the library decides for itself
-// (Accelerate, unless VECLIB_MAXIMUM_THREADS or a single-threaded model was set).
-int current_blas_threads();
-
-// A few lines for the top of a demo or grade: CPU, ISA, caches, BLAS, build.
+// A few lines for the top of a demo or grade: CPU, ISA, caches, build. Programs that
+// link BLAS add accel::describe_blas() (accel/blas_info.hpp).
 std::string describe_machine();
 
 // Which SIMD code path the including translation unit was compiled for. Stage code is
