@@ -1,0 +1,165 @@
+#include "workloads.hpp"
+
+#include <algorithm>
+#include <array>
+#include <stdexcept>
+#include <vector>
+
+namespace accel::grade {
+namespace {
+
+// splitmix64's finalizer: a counter-based generator, so any element of any call's inputs
+// is a pure function of (seed, call, index), the same in every process and on every
+// standard library (std::uniform_real_distribution is not).
+std::uint64_t mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return x ^ (x >> 31);
+}
+
+// Uniform in [low, high) from 24 random bits: exact in float.
+float uniform(std::uint64_t key, float low, float high) {
+  return low + (high - low) * float(mix(key) >> 40) * 0x1p-24f;
+}
+
+// Keys of independent streams: one per tensor, and one per call for the per-call changes.
+std::uint64_t stream(std::uint64_t seed, std::uint64_t which) { return mix(seed ^ (which * 0x632be59bd9b4e019ull)); }
+
+Tensor random_tensor(Shape shape, std::uint64_t key, float low = -1.0f, float high = 1.0f) {
+  Tensor tensor(std::move(shape));
+  float* data = tensor.data();
+  for (std::size_t i = 0; i < tensor.size(); ++i) data[i] = uniform(key + i, low, high);
+  return tensor;
+}
+
+// The per-call column scales of MatmulWorkload and LinearWorkload, in [0.5, 1.5): far
+// enough from 1 that a stale result is wrong by much more than rounding. `scales` is the
+// workload's own buffer, so a timed call allocates nothing.
+void scale_columns(const Tensor& base, Tensor& scaled, std::size_t rows, std::size_t cols, std::uint64_t key,
+                   std::vector<float>& scales) {
+  scales.resize(cols);
+  for (std::size_t j = 0; j < cols; ++j) scales[j] = uniform(key + j, 0.5f, 1.5f);
+  const float* from = base.data();
+  float* to = scaled.data();
+  for (std::size_t i = 0; i < rows; ++i) {
+    for (std::size_t j = 0; j < cols; ++j) to[i * cols + j] = from[i * cols + j] * scales[j];
+  }
+}
+
+std::uint64_t call_key(std::uint64_t seed, std::uint64_t call) { return stream(seed, 1000 + call); }
+
+}  // namespace
+
+OpCost WorkloadSpec::cost() const {
+  const double a = double(d0), b = double(d1), c = double(d2);
+  switch (kind) {
+    case Kind::matmul: return matmul_cost(d0, d1, d2);
+    case Kind::dot: return {2 * a, 8 * a};
+    case Kind::gelu: return {9 * a, 8 * a};  // x³ (2), ·0.044715, +x, ·√(2/π), tanh (as 1), +1, ·x, ·0.5
+    case Kind::linear: return {2 * a * b * c + a * c, 4 * (a * b + c * b + c + a * c)};
+  }
+  return {};
+}
+
+std::string WorkloadSpec::arguments() const {
+  if (kind == Kind::dot || kind == Kind::gelu) return "(n = " + std::to_string(d0) + ")";
+  return "(" + std::to_string(d0) + ", " + std::to_string(d1) + ", " + std::to_string(d2) + ")";
+}
+
+MatmulWorkload::MatmulWorkload(WorkloadSpec spec, std::uint64_t seed)
+    : Workload(spec),
+      a({m(), k()}),
+      b(random_tensor({k(), n()}, stream(seed, 2))),
+      c({m(), n()}),
+      a_base_(random_tensor({m(), k()}, stream(seed, 1))),
+      seed_(seed) {}
+
+void MatmulWorkload::prepare(std::uint64_t call) { scale_columns(a_base_, a, m(), k(), call_key(seed_, call), scales_); }
+
+DotWorkload::DotWorkload(WorkloadSpec spec, std::uint64_t seed)
+    : Workload(spec),
+      a(random_tensor({n()}, stream(seed, 1))),
+      b(random_tensor({n()}, stream(seed, 2))),
+      a_base_(a) {}
+
+void DotWorkload::prepare(std::uint64_t call) {
+  if (n() == 0) return;
+  // No hashing here: this runs in every timed call of a kernel that takes 100 ns.
+  a.data()[changed_] = a_base_.data()[changed_];
+  changed_ = std::size_t(call % n());
+  a.data()[changed_] = 2.0f + float(call % 1024) / 512.0f;  // in [2, 4): outside the base's [-1, 1)
+}
+
+GeluWorkload::GeluWorkload(WorkloadSpec spec, std::uint64_t seed)
+    : Workload(spec), x({n()}), out({n()}), x_base_(random_tensor({n()}, stream(seed, 1), -4.0f, 4.0f)), seed_(seed) {}
+
+void GeluWorkload::prepare(std::uint64_t call) {
+  const float shift = uniform(call_key(seed_, call), -0.5f, 0.5f);
+  const float* from = x_base_.data();
+  float* to = x.data();
+  for (std::size_t i = 0; i < n(); ++i) to[i] = from[i] + shift;
+}
+
+LinearWorkload::LinearWorkload(WorkloadSpec spec, std::uint64_t seed)
+    : Workload(spec),
+      x({batch(), in()}),
+      w(random_tensor({out(), in()}, stream(seed, 2))),
+      bias(random_tensor({out()}, stream(seed, 3))),
+      y({batch(), out()}),
+      x_base_(random_tensor({batch(), in()}, stream(seed, 1))),
+      seed_(seed) {}
+
+void LinearWorkload::prepare(std::uint64_t call) { scale_columns(x_base_, x, batch(), in(), call_key(seed_, call), scales_); }
+
+std::unique_ptr<Workload> make_workload(const WorkloadSpec& spec, std::uint64_t seed) {
+  switch (spec.kind) {
+    case Kind::matmul: return std::make_unique<MatmulWorkload>(spec, seed);
+    case Kind::dot: return std::make_unique<DotWorkload>(spec, seed);
+    case Kind::gelu: return std::make_unique<GeluWorkload>(spec, seed);
+    case Kind::linear: return std::make_unique<LinearWorkload>(spec, seed);
+  }
+  throw std::logic_error("make_workload: unknown kind");
+}
+
+namespace {
+
+constexpr WorkloadSpec kMatmul512{Kind::matmul, 512, 512, 512};
+constexpr WorkloadSpec kDotL1{Kind::dot, 2048};                    // two 8 KiB vectors: L1-resident
+constexpr WorkloadSpec kLinear64{Kind::linear, 64, 512, 512};      // a 512 -> 512 layer, batch 64
+constexpr WorkloadSpec kGeluDram{Kind::gelu, std::size_t{1} << 24};  // 64 MiB per array: memory
+constexpr WorkloadSpec kGeluL2{Kind::gelu, std::size_t{1} << 15};    // x and out 256 KiB: in L2
+
+constexpr std::array kCatalog = {
+    CaseEntry{"baseline/matmul_ijk/512", kMatmul512},
+    CaseEntry{"baseline/matmul_ikj/512", kMatmul512},
+    CaseEntry{"student/matmul_ikj/512", kMatmul512},
+    CaseEntry{"student/matmul_simd/512", kMatmul512},
+    CaseEntry{"student/matmul_blas/512", kMatmul512},
+    CaseEntry{"baseline/dot_strict/2048", kDotL1},
+    CaseEntry{"student/dot_simd/2048", kDotL1},
+    CaseEntry{"baseline/linear_naive/64", kLinear64},
+    CaseEntry{"student/linear/64", kLinear64},
+    CaseEntry{"baseline/gelu_unfused/16777216", kGeluDram},
+    CaseEntry{"student/gelu_fused/16777216", kGeluDram},
+    CaseEntry{"baseline/gelu_fused_scalar/32768", kGeluL2},
+    CaseEntry{"student/gelu_fused_simd/32768", kGeluL2},
+};
+
+}  // namespace
+
+const CaseEntry* find_case(std::string_view name) {
+  for (const CaseEntry& entry : kCatalog) {
+    if (entry.name == name) return &entry;
+  }
+  return nullptr;
+}
+
+std::string_view function_of(std::string_view case_name) {
+  const auto first = case_name.find('/');
+  const auto last = case_name.rfind('/');
+  if (first == std::string_view::npos || last == first) return case_name;
+  return case_name.substr(first + 1, last - first - 1);
+}
+
+}  // namespace accel::grade

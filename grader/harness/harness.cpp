@@ -1,0 +1,136 @@
+#include "harness.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <fstream>
+#include <iostream>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "accel/cpu_info.hpp"
+
+namespace accel::grade {
+namespace {
+
+// What the last run of the case left behind, written to --dump after Google Benchmark has
+// finished (in calibration mode it runs the case several times; the last one counts).
+struct LastOutput {
+  bool ran = false;
+  std::uint64_t last_call = 0;
+  std::vector<float> values;
+};
+
+void time_case(benchmark::State& state, const CaseEntry& entry, Runner run, std::uint64_t seed, LastOutput& last) {
+  const std::unique_ptr<Workload> workload = make_workload(entry.spec, seed);
+  // NaN everywhere, so a kernel that writes nothing leaves an output no check accepts.
+  std::ranges::fill(workload->output(), std::numeric_limits<float>::quiet_NaN());
+  std::uint64_t call = 0;
+  try {
+    workload->prepare(call);
+    run(*workload);
+  } catch (const std::exception& error) {
+    state.SkipWithError(error.what());
+    return;
+  }
+  for (auto _ : state) {
+    workload->prepare(++call);
+    run(*workload);
+    benchmark::DoNotOptimize(workload->output().data());
+    benchmark::ClobberMemory();
+  }
+  report_cost(state, entry.spec.cost());
+  last.ran = true;
+  last.last_call = call;
+  last.values.assign(workload->output().begin(), workload->output().end());
+}
+
+bool write_dump(const std::string& path, const LastOutput& last) {
+  std::ofstream out(path, std::ios::binary);
+  const std::uint64_t count = last.values.size();
+  out.write(kDumpMagic, sizeof kDumpMagic);
+  out.write(reinterpret_cast<const char*>(&last.last_call), sizeof last.last_call);
+  out.write(reinterpret_cast<const char*>(&count), sizeof count);
+  out.write(reinterpret_cast<const char*>(last.values.data()), std::streamsize(count * sizeof(float)));
+  return bool(out.flush());
+}
+
+}  // namespace
+
+int harness_main(int argc, char** argv, std::span<const RunnerEntry> runners, std::span<const Probe> probes) {
+  CLI::App app{"Times one of the grader's cases with Google Benchmark (run by the grader, not by hand)."};
+  std::string case_name, report, dump;
+  std::uint64_t seed = 1;
+  std::optional<std::uint64_t> iterations;
+  double min_time = 0.1;
+  bool list = false;
+  app.add_flag("--list", list, "Print the cases this program can time");
+  app.add_option("--case", case_name, "The case to time, e.g. student/matmul_ikj/512");
+  app.add_option("--seed", seed, "Seed of the case's inputs");
+  app.add_option("--iterations", iterations, "Timed calls (default: as many as --min-time needs)")->check(CLI::PositiveNumber);
+  app.add_option("--min-time", min_time, "Seconds of timed calls when --iterations is not given")->check(CLI::PositiveNumber);
+  app.add_option("--report", report, "File for Google Benchmark's JSON report");
+  app.add_option("--dump", dump, "File for the output of the last call");
+  CLI11_PARSE(app, argc, argv);
+
+  if (list) {
+    for (const RunnerEntry& runner : runners) std::cout << runner.case_name << '\n';
+    for (const Probe& probe : probes) std::cout << probe.name << '\n';
+    return 0;
+  }
+  if (case_name.empty() || report.empty()) {
+    std::cerr << "give --case and --report (and --dump for a case); --list shows the cases\n";
+    return 2;
+  }
+
+  LastOutput last;
+  benchmark::internal::Benchmark* benchmark = nullptr;
+  const auto runner = std::ranges::find(runners, case_name, &RunnerEntry::case_name);
+  const auto probe = std::ranges::find(probes, case_name, &Probe::name);
+  if (runner != runners.end()) {
+    const CaseEntry* entry = find_case(case_name);
+    if (entry == nullptr || entry->spec.kind != runner->kind) {
+      std::cerr << "case " << case_name << " is not in the catalog with the kind its runner expects\n";
+      return 2;
+    }
+    if (dump.empty()) {
+      std::cerr << "a case needs --dump\n";
+      return 2;
+    }
+    benchmark = benchmark::RegisterBenchmark(entry->name.data(), [=, &last](benchmark::State& state) {
+      time_case(state, *entry, runner->run, seed, last);
+    });
+  } else if (probe != probes.end()) {
+    benchmark = benchmark::RegisterBenchmark(probe->name.data(), probe->run);
+  } else {
+    std::cerr << "this program has no case " << case_name << " (--list shows its cases)\n";
+    return 2;
+  }
+  if (iterations) {
+    benchmark->Iterations(benchmark::IterationCount(*iterations));
+  } else {
+    benchmark->MinTime(min_time);
+  }
+
+  const CpuInfo& info = cpu_info();
+  benchmark::AddCustomContext("cpu_model", info.model);
+  benchmark::AddCustomContext("simd_path", simd_path());
+  benchmark::AddCustomContext("compile_flags", info.compile_flags);
+  std::string out_flag = "--benchmark_out=" + report, format_flag = "--benchmark_out_format=json";
+  char* benchmark_argv[] = {argv[0], out_flag.data(), format_flag.data(), nullptr};
+  int benchmark_argc = 3;
+  benchmark::Initialize(&benchmark_argc, benchmark_argv);
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+
+  if (runner != runners.end() && last.ran && !write_dump(dump, last)) {
+    std::cerr << "cannot write the output to " << dump << '\n';
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace accel::grade
