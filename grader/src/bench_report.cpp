@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "gtest_report.hpp"
+#include "report_schema.hpp"
 
 namespace accel::grader {
 namespace {
@@ -14,7 +14,11 @@ double nanoseconds_per(const std::string& unit) {
   if (unit == "us") return 1e3;
   if (unit == "ms") return 1e6;
   if (unit == "s") return 1e9;
-  throw ReportError("unreadable Google Benchmark report: unknown time_unit \"" + unit + "\"");
+  throw ReportError("unreadable Google Benchmark report: unknown time_unit \"" + unit + "\"", true);
+}
+
+double number(const nlohmann::json& run, const char* key) {
+  return run.contains(key) && run.at(key).is_number() ? run.at(key).get<double>() : 0.0;
 }
 
 }  // namespace
@@ -25,48 +29,40 @@ double median(std::vector<double> values) {
   return values.size() % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
 }
 
-std::optional<double> BenchCase::median_ns() const {
-  if (!real_times_ns.empty()) return median(real_times_ns);
-  return median_aggregate_ns;
-}
-
-std::map<std::string, BenchCase> parse_bench_json(std::string_view json_text) {
+std::vector<BenchRun> parse_bench_json(std::string_view json_text) {
   using nlohmann::json;
-  std::map<std::string, BenchCase> cases;
-  try {
-    const json root = json::parse(json_text);
-    for (const json& entry : root.at("benchmarks")) {
-      // Repetitions and aggregates share run_name; "name" of an aggregate has a suffix.
-      const std::string name = entry.value("run_name", entry.at("name").get<std::string>());
-      BenchCase& bench_case = cases[name];
-      if (entry.value("error_occurred", false)) {
-        if (bench_case.error.empty()) bench_case.error = entry.value("error_message", "unknown error");
-        continue;
-      }
-      const double scale = nanoseconds_per(entry.value("time_unit", "ns"));
-      const std::string run_type = entry.value("run_type", "iteration");
-      if (run_type == "iteration") {
-        bench_case.real_times_ns.push_back(entry.at("real_time").get<double>() * scale);
-      } else if (run_type == "aggregate" && entry.value("aggregate_name", "") == "median") {
-        bench_case.median_aggregate_ns = entry.at("real_time").get<double>() * scale;
-      }
-    }
-  } catch (const json::exception& error) {
-    throw ReportError(std::string("unreadable Google Benchmark report: ") + error.what());
-  }
-  return cases;
-}
-
-std::string exact_filter(const std::vector<std::string>& case_names) {
-  std::string filter = "^(";
-  for (std::size_t i = 0; i < case_names.size(); ++i) {
-    if (i > 0) filter += '|';
-    for (const char c : case_names[i]) {
-      if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) filter += '\\';
-      filter += c;
+  const json root = parse_single_document(json_text, "Google Benchmark");
+  require_shape(root, {{"context", Shape::object}, {"benchmarks", Shape::array_of_objects}},
+                "the Google Benchmark report");
+  if (root.contains("context")) {
+    const json& context = root.at("context");
+    require_shape(context, {{"caches", Shape::array_of_objects}, {"load_avg", Shape::array_of_scalars}},
+                  "the report's context");
+    if (context.contains("caches")) {
+      for (const json& cache : context.at("caches")) require_shape(cache, {}, "a cache of the context");
     }
   }
-  return filter + ")$";
+  if (!root.contains("benchmarks")) throw ReportError("the Google Benchmark report has no benchmarks", true);
+  std::vector<BenchRun> runs;
+  for (const json& entry : root.at("benchmarks")) {
+    require_shape(entry, {}, "a benchmark run");
+    BenchRun run;
+    run.name = entry.contains("run_name") ? require_string(entry, "run_name", "a benchmark run")
+                                          : require_string(entry, "name", "a benchmark run");
+    if (entry.value("error_occurred", false)) {
+      run.error = entry.value("error_message", "unknown error");
+      runs.push_back(std::move(run));
+      continue;
+    }
+    if (entry.value("run_type", "iteration") != "iteration") continue;
+    const double scale = nanoseconds_per(entry.value("time_unit", "ns"));
+    run.iterations = std::uint64_t(number(entry, "iterations"));
+    run.real_time_ns = number(entry, "real_time") * scale;
+    run.flops_per_second = number(entry, "FLOPS");
+    run.bytes_per_second = number(entry, "bytes_per_second");
+    runs.push_back(std::move(run));
+  }
+  return runs;
 }
 
 }  // namespace accel::grader

@@ -2,23 +2,47 @@
 // Runs one program as a child process with a time limit. Student code may crash or never
 // return; running it in a child (in its own process group, killed whole on timeout) is
 // what lets a bad stage cost only its own points.
+//
+// A child that runs student code can write anything to any file it can open, at any time
+// up to its exit. What the grader trusts from it therefore arrives on pipes (captures)
+// that the grader reads while the child runs; and the child's wall time and CPU time come
+// from the grader's clock and the kernel, not from the child.
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace accel::grader {
+
+struct ChildCommand {
+  std::vector<std::string> argv;  // argv[0] is a path, not searched in PATH
+  std::filesystem::path stdout_file, stderr_file;
+  std::chrono::duration<double> time_limit{60};
+  // Set on top of the grader's own environment, from which every variable that could
+  // change how a test or benchmark runs has been removed (GTEST_*, BENCHMARK_*, ACCEL_*,
+  // BLAS and OpenMP thread settings, LD_PRELOAD, allocator tunables).
+  std::vector<std::pair<std::string, std::string>> environment;
+  // File descriptors the child gets as write ends of pipes (3 and up); what the child
+  // writes to them is returned in ChildResult::captured.
+  std::vector<int> capture_fds;
+  std::size_t capture_limit = std::size_t{512} << 20;  // bytes per descriptor
+};
 
 struct ChildResult {
   enum class Outcome { exited, signaled, timed_out, failed_to_start };
   Outcome outcome = Outcome::failed_to_start;
   int exit_code = -1;        // when exited
   int signal = 0;            // when signaled
-  double seconds = 0;        // wall time until exit or kill
+  double seconds = 0;        // wall time from start to exit (or kill), by the grader's clock
+  double cpu_seconds = 0;    // user + system time of the child and its reaped children, by the kernel
   double time_limit = 0;     // seconds, for the message
   std::string start_error;   // when failed_to_start: why exec failed
+  std::map<int, std::string> captured;  // per capture fd, everything the child wrote to it
+  bool capture_overflow = false;        // a descriptor passed capture_limit: the child was killed
 
   bool exited_normally() const { return outcome == Outcome::exited; }
   // "exited with code 1", "crashed (SIGSEGV)", "timed out after 2 s", "could not be started (...)"
@@ -28,11 +52,9 @@ struct ChildResult {
 // "SIGSEGV" for SIGSEGV, "signal 42" for one without a common name.
 std::string signal_name(int signal);
 
-// Runs argv[0] (a path, not searched in PATH) with the given arguments; stdout and
-// stderr go to the two files. On timeout the child's whole process group is killed
-// (SIGKILL), so grandchildren a test may have started go too.
-ChildResult run_child(const std::vector<std::string>& argv, const std::filesystem::path& stdout_file,
-                      const std::filesystem::path& stderr_file, std::chrono::duration<double> time_limit);
+// Runs the command. On timeout, and after a normal exit too, the child's whole process
+// group is killed (SIGKILL), so grandchildren it started go with it.
+ChildResult run_child(const ChildCommand& command);
 
 // A child lives in its own process group, so Ctrl-C on the grader does not reach it.
 // After this call SIGINT/SIGTERM on the grader kill the running child's group, and

@@ -1,7 +1,9 @@
 #include "grading.hpp"
 
+#include <algorithm>
 #include <chrono>
 
+#include "audit.hpp"
 #include "child_process.hpp"
 #include "text.hpp"
 
@@ -12,20 +14,10 @@ namespace fs = std::filesystem;
 using Kind = CheckResult::Kind;
 
 constexpr std::size_t kStderrLines = 5;  // tail of a crashed child's stderr shown to the student
-
-// "cmake --build --preset reference" when grading build/reference/bin, else student's.
-std::string build_hint(const fs::path& bin_dir) {
-  const std::string build = fs::absolute(bin_dir).lexically_normal().parent_path().filename().string();
-  return "cmake --build --preset " + std::string(build == "reference" ? "reference" : "student");
-}
-
-std::string not_found(const std::string& binary, const GradeOptions& options) {
-  return binary + " not found in " + options.bin_dir.string() + ": build it first (" + build_hint(options.bin_dir) +
-         ")";
-}
+constexpr int kReportFd = 3;
 
 // Why a child produced no usable report: its fate, plus what it said last. A stub that
-// throws out of a benchmark aborts; its stderr then names the unimplemented function.
+// throws out of a test names the unimplemented function.
 std::string child_failure(const std::string& binary, const ChildResult& result, const fs::path& stderr_file) {
   std::string text = binary + " " + result.describe();
   const std::string err = read_text_file(stderr_file);
@@ -38,6 +30,7 @@ std::string child_failure(const std::string& binary, const ChildResult& result, 
 
 // The table's short "measured" cell for a child that failed.
 std::string short_fate(const ChildResult& result) {
+  if (result.capture_overflow) return "not trusted";
   switch (result.outcome) {
     case ChildResult::Outcome::signaled: return "crashed";
     case ChildResult::Outcome::timed_out: return "timed out";
@@ -51,36 +44,36 @@ void say(const GradeOptions& options, const std::string& line) {
   if (options.progress != nullptr) *options.progress << line << std::endl;
 }
 
-std::vector<CheckResult> grade_speed(const Stage& stage, const GradeOptions& options) {
-  const fs::path binary = options.bin_dir / stage.bench_binary;
-  if (!fs::exists(binary)) return zero_checks(stage, Kind::speed, "not run", not_found(stage.bench_binary, options));
+// One test group: its own process, its own filter, GoogleTest's report on a pipe.
+CheckResult grade_group(const Stage& stage, const TestGroup& group, const GradeOptions& options) {
+  const fs::path binary = options.bin_dir / stage.test_binary;
+  ChildCommand command;
+  command.argv = {binary.string(), "--gtest_filter=" + group.filter,
+                  "--gtest_output=json:/dev/fd/" + std::to_string(kReportFd), "--gtest_color=no"};
+  command.stdout_file = options.work_dir / (stage.test_binary + ".stdout");
+  command.stderr_file = options.work_dir / (stage.test_binary + ".stderr");
+  command.time_limit = std::chrono::duration<double>(options.test_timeout_seconds);
+  command.environment = {{"ACCEL_SEED", std::to_string(options.seed)}};
+  command.capture_fds = {kReportFd};
+  const ChildResult result = run_child(command);
 
-  std::vector<std::string> case_names;
-  for (const SpeedCheck& check : stage.speed) {
-    case_names.push_back(check.baseline);
-    case_names.push_back(check.candidate);
-  }
-  const fs::path report = options.work_dir / (stage.bench_binary + ".json");
-  const fs::path out = options.work_dir / (stage.bench_binary + ".stdout");
-  const fs::path err = options.work_dir / (stage.bench_binary + ".stderr");
-  fs::remove(report);
-  say(options, "stage " + stage.id + ": running " + stage.bench_binary + " (" + std::to_string(options.repetitions) +
-                   " interleaved repetitions)");
-  // Interleaved repetitions spread a noisy neighbour's load over both cases instead of
-  // letting it land on one; the ratio of medians is what is graded.
-  const ChildResult result = run_child(
-      {binary.string(), "--benchmark_filter=" + exact_filter(case_names),
-       "--benchmark_repetitions=" + std::to_string(options.repetitions), "--benchmark_enable_random_interleaving=true",
-       "--benchmark_format=json", "--benchmark_out=" + report.string(), "--benchmark_out_format=json"},
-      out, err, std::chrono::duration<double>(options.bench_timeout_seconds));
-  if (!result.exited_normally() || result.exit_code != 0) {
-    return zero_checks(stage, Kind::speed, short_fate(result), child_failure(stage.bench_binary, result, err));
+  CheckResult check = make_check(stage, Kind::tests, group.name, group.points);
+  check.required = std::to_string(group.expected_tests) + "/" + std::to_string(group.expected_tests) + " pass";
+  // Exit code 1 only means "some tests failed"; a signal or a timeout means the run
+  // itself broke, whatever it wrote before.
+  if (!result.exited_normally()) {
+    check.measured = short_fate(result);
+    check.output = child_failure(stage.test_binary, result, command.stderr_file);
+    if (result.capture_overflow) check.flag = "report not trusted";
+    return check;
   }
   try {
-    return score_speed(stage, parse_bench_json(read_text_file(report)));
+    return score_test_group(stage, group, parse_gtest_json(result.captured.at(kReportFd)));
   } catch (const ReportError& error) {
-    return zero_checks(stage, Kind::speed, "no report",
-                       stage.bench_binary + " " + result.describe() + " but its report is unusable: " + error.what());
+    check.measured = error.untrusted() ? "not trusted" : "no report";
+    check.output = child_failure(stage.test_binary, result, command.stderr_file) + ": " + error.what();
+    if (error.untrusted()) check.flag = "report not trusted";
+    return check;
   }
 }
 
@@ -88,47 +81,80 @@ std::vector<CheckResult> grade_speed(const Stage& stage, const GradeOptions& opt
 
 GradeOptions options_from(const Rubric& rubric) {
   GradeOptions options;
-  options.repetitions = rubric.bench_repetitions;
   options.test_timeout_seconds = rubric.test_timeout_seconds;
-  options.bench_timeout_seconds = rubric.bench_timeout_seconds;
   return options;
 }
 
-std::vector<CheckResult> grade_stage(const Stage& stage, const GradeOptions& options) {
-  const std::string skipped = "skipped: correctness tests fail";
-  auto with_speed_skipped = [&](std::vector<CheckResult> checks) {
-    for (CheckResult& check : zero_checks(stage, Kind::speed, "skipped", skipped)) checks.push_back(std::move(check));
-    return checks;
-  };
+std::optional<std::vector<Violation>> audit_stage(const Stage& stage, const GradeOptions& options,
+                                                  std::vector<std::string>* used, std::string* error) {
+  const fs::path library = options.lib_dir / ("libstage" + stage.id + ".a");
+  ChildCommand command;
+  command.argv = {options.nm.string(), "-g", "-P", library.string()};
+  command.stdout_file = options.work_dir / ("stage" + stage.id + ".nm");
+  command.stderr_file = options.work_dir / ("stage" + stage.id + ".nm.stderr");
+  const ChildResult result = fs::exists(library) ? run_child(command) : ChildResult{};
+  if (!result.exited_normally() || result.exit_code != 0) {
+    if (error != nullptr) {
+      *error = fs::exists(library) ? options.nm.string() + " " + result.describe() + " on " + library.string() + ": " +
+                                         first_lines(read_text_file(command.stderr_file), 3)
+                                   : library.string() + " has not been built";
+    }
+    return std::nullopt;
+  }
+  const std::vector<Symbol> symbols = parse_nm(read_text_file(command.stdout_file));
+  if (used != nullptr) *used = categories_used(symbols);
+  return check_symbols(symbols, stage.id, stage.may_call);
+}
 
-  const fs::path binary = options.bin_dir / stage.test_binary;
-  if (!fs::exists(binary)) {
-    return with_speed_skipped(zero_checks(stage, Kind::tests, "not run", not_found(stage.test_binary, options)));
+std::vector<CheckResult> grade_stage(const Stage& stage, const GradeOptions& options, SpeedLab& speed) {
+  const auto failure = options.not_built.find(stage.id);
+  if (failure != options.not_built.end() && !failure->second.tests.empty()) {
+    const std::string& reason = failure->second.tests;
+    std::vector<CheckResult> checks = zero_checks(stage, Kind::tests, "does not compile", reason);
+    for (CheckResult& check : zero_checks(stage, Kind::speed, "does not compile", reason)) checks.push_back(std::move(check));
+    return checks;
   }
-  const fs::path report = options.work_dir / (stage.test_binary + ".json");
-  const fs::path out = options.work_dir / (stage.test_binary + ".stdout");
-  const fs::path err = options.work_dir / (stage.test_binary + ".stderr");
-  fs::remove(report);  // a stale report must not stand in for a run that wrote none
-  say(options, "stage " + stage.id + ": running " + stage.test_binary);
-  const ChildResult result = run_child({binary.string(), "--gtest_output=json:" + report.string()}, out, err,
-                                       std::chrono::duration<double>(options.test_timeout_seconds));
-  // Exit code 1 only means "some tests failed"; a signal, a timeout or a missing report
-  // means the run itself broke.
-  if (!result.exited_normally() || !fs::exists(report)) {
-    std::string reason = child_failure(stage.test_binary, result, err);
-    if (result.exited_normally()) reason += " without writing its GoogleTest report";
-    return with_speed_skipped(zero_checks(stage, Kind::tests, short_fate(result), reason));
+
+  say(options, "stage " + stage.id + ": checking the rules on its library");
+  std::string audit_error;
+  const auto violations = audit_stage(stage, options, nullptr, &audit_error);
+
+  std::vector<CheckResult> checks;
+  const bool have_tests = fs::exists(options.bin_dir / stage.test_binary);
+  for (const TestGroup& group : stage.tests) {
+    if (!have_tests) {
+      CheckResult missing = make_check(stage, Kind::tests, group.name, group.points);
+      missing.measured = "not run";
+      missing.required = "-";
+      missing.output = stage.test_binary + " not found in " + options.bin_dir.string();
+      checks.push_back(std::move(missing));
+      continue;
+    }
+    say(options, "stage " + stage.id + ": running " + stage.test_binary + " --gtest_filter=" + group.filter);
+    checks.push_back(grade_group(stage, group, options));
   }
-  std::vector<TestOutcome> outcomes;
-  try {
-    outcomes = parse_gtest_json(read_text_file(report));
-  } catch (const ReportError& error) {
-    return with_speed_skipped(zero_checks(stage, Kind::tests, "no report", stage.test_binary + ": " + error.what()));
-  }
-  std::vector<CheckResult> checks = score_tests(stage, outcomes);
+
   if (stage.speed.empty()) return checks;
-  if (!correctness_complete(checks, outcomes)) return with_speed_skipped(std::move(checks));
-  for (CheckResult& check : grade_speed(stage, options)) checks.push_back(std::move(check));
+  std::vector<CheckResult> speed_checks;
+  if (!violations) {
+    speed_checks = zero_checks(stage, Kind::speed, "not checked", "the stage's rules could not be checked: " + audit_error);
+  } else if (!violations->empty()) {
+    std::string reasons;
+    const std::string source = StageSource{stage.id, stage.name}.relative_source().string();
+    for (const Violation& violation : *violations) reasons += describe(violation, stage.id, source) + "\n";
+    speed_checks = zero_checks(stage, Kind::speed, "rule broken", "rule broken: " + reasons.substr(0, reasons.size() - 1),
+                               "rule broken");
+  } else if (failure != options.not_built.end() && !failure->second.bench.empty()) {
+    speed_checks = zero_checks(stage, Kind::speed, "does not compile", failure->second.bench);
+  } else if (!correctness_complete(checks)) {
+    speed_checks = zero_checks(stage, Kind::speed, "skipped", "skipped: correctness tests fail");
+  } else if (!fs::exists(options.bin_dir / stage.bench_binary)) {
+    speed_checks = zero_checks(stage, Kind::speed, "not run", stage.bench_binary + " not found in " + options.bin_dir.string());
+  } else {
+    const bool threads_allowed = std::ranges::find(stage.may_call, "threads") != stage.may_call.end();
+    for (const SpeedCheck& check : stage.speed) speed_checks.push_back(speed.measure(stage, check, threads_allowed));
+  }
+  for (CheckResult& check : speed_checks) checks.push_back(std::move(check));
   return checks;
 }
 

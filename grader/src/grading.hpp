@@ -1,30 +1,54 @@
 #pragma once
-// Grading one stage: run its test binary, score the groups, and only when every test
-// passed run the bench binary and score the speed checks. Whatever happens to the
-// children (crash, timeout, missing binary), the stage gets rows with a reason, and the
-// caller goes on with the next stage.
+// Grading one stage:
+//   1. its build: the grader (re)builds the stage's programs itself, so a stage whose
+//      sources do not compile scores 0 with the compiler's first errors, never with a
+//      stale binary from an earlier build;
+//   2. its rules: the stage library's symbols are checked before anything of it runs
+//      (audit.hpp); a broken rule costs the stage's speed checks, naming the symbol;
+//   3. its tests: each test group runs in its own process, with its own filter and a
+//      clean environment, and must run exactly the tests the rubric expects;
+//   4. its speed checks (speed.hpp), only when every test group has full marks.
+// Whatever happens to the children (crash, timeout, missing binary), the stage gets rows
+// with a reason, and the caller goes on with the next stage.
 
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <ostream>
+#include <string>
 #include <vector>
 
+#include "audit.hpp"
+#include "builder.hpp"
 #include "rubric.hpp"
 #include "scoring.hpp"
+#include "speed.hpp"
 
 namespace accel::grader {
 
 struct GradeOptions {
-  std::filesystem::path bin_dir;   // where stageNN_test and stageNN_grade_bench live
+  std::filesystem::path bin_dir;   // where stageNN_test, stageNN_grade_bench and grade_baselines live
+  std::filesystem::path lib_dir;   // where libstageNN.a lives, for the rule check
   std::filesystem::path work_dir;  // scratch space for reports and captured output
-  int repetitions = 7;             // --benchmark_repetitions
+  std::filesystem::path nm = "nm";
   double test_timeout_seconds = 300;
-  double bench_timeout_seconds = 600;
-  std::ostream* progress = nullptr;  // one line per child started, for long runs
+  std::uint64_t seed = 1;  // ACCEL_SEED of the tests, and the seed of the speed cases
+  std::ostream* progress = nullptr;
+  // What could not be built, per stage id, with the reason shown ("does not compile:
+  // ..."); filled by the caller's build step. The test program and the grade bench are
+  // built apart: a bench that does not link costs the speed checks only.
+  std::map<std::string, BuildFailure> not_built;
 };
 
-// Options from the rubric's top-level settings (the caller may then override repetitions).
+// Options from the rubric's top-level settings.
 GradeOptions options_from(const Rubric& rubric);
 
-std::vector<CheckResult> grade_stage(const Stage& stage, const GradeOptions& options);
+std::vector<CheckResult> grade_stage(const Stage& stage, const GradeOptions& options, SpeedLab& speed);
+
+// The rule check alone: the violations of a stage's library (empty when it keeps every
+// rule), or nullopt with `error` set when the library cannot be read.
+std::optional<std::vector<Violation>> audit_stage(const Stage& stage, const GradeOptions& options,
+                                                  std::vector<std::string>* used = nullptr,
+                                                  std::string* error = nullptr);
 
 }  // namespace accel::grader

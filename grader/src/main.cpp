@@ -1,13 +1,18 @@
-// grader: runs each stage's tests and speed checks against a build and prints the score.
+// grader: builds, checks and grades the course's stages and prints the score.
+//   grader                                grade the build this grader belongs to
+//   grader --submission DIR               grade a student's copy (DIR/stages/...), built hermetically
+//   grader --audit                        only check the stages' rules on their libraries
+//   grader --check-rubric                 check that the rubric's test counts match the test binaries
 // Exit 0 whenever grading ran (whatever the score), 1 with --require-full when anything
-// is under full marks, 2 on usage errors (bad arguments, rubric, or bin directory),
-// 130 when interrupted.
+// is under full marks (or --audit / --check-rubric find a problem), 2 on usage errors and
+// on failures of the grader's own parts, 130 when interrupted.
 
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -15,10 +20,13 @@
 #include <CLI/CLI.hpp>
 
 #include "accel/cpu_info.hpp"
+#include "builder.hpp"
 #include "child_process.hpp"
 #include "grading.hpp"
 #include "report.hpp"
 #include "rubric.hpp"
+#include "rubric_check.hpp"
+#include "text.hpp"
 
 #if defined(__APPLE__)
 #include <mach-o/dyld.h>
@@ -67,25 +75,74 @@ struct WorkDir {
 // "1" -> "01", so --stage 1 and --stage 01 mean the same stage.
 std::string stage_id(std::string text) { return text.size() == 1 ? "0" + text : text; }
 
+StageSource source_of(const Stage& stage) { return {stage.id, stage.name}; }
+
+// Builds every stage's programs on their own, so one that does not compile costs only
+// itself: the test program first, then the grade bench. The grader's own programs are
+// built first: if they fail, that is not a student's doing.
+std::map<std::string, BuildFailure> build_stages(const BuildTools& tools, const fs::path& build_dir,
+                                                 const std::vector<const Stage*>& stages, const Rubric& rubric,
+                                                 const fs::path& work_dir,
+                                                 const std::map<std::string, std::string>& missing,
+                                                 std::ostream& progress) {
+  progress << "building the grader's own programs in " << build_dir.string() << std::endl;
+  const StageBuild common = build_targets(tools, build_dir, {rubric.baseline_binary, "accel_check"}, work_dir / "build-common.log");
+  if (!common.ok) throw BuildError("the grader's own programs do not build:\n" + common.errors);
+  std::map<std::string, BuildFailure> failures;
+  for (const Stage* stage : stages) {
+    if (const auto reason = missing.find(stage->id); reason != missing.end()) {
+      failures[stage->id].tests = reason->second;
+      continue;
+    }
+    const std::string source = source_of(*stage).relative_source().string();
+    progress << "stage " << stage->id << ": building" << std::endl;
+    const StageBuild tests = build_targets(tools, build_dir, {stage->test_binary}, work_dir / ("build-" + stage->id + ".log"));
+    if (!tests.ok) {
+      failures[stage->id].tests = "does not compile: " + source + "\n" + tests.errors;
+      continue;
+    }
+    if (stage->speed.empty()) continue;
+    const StageBuild bench = build_targets(tools, build_dir, {stage->bench_binary}, work_dir / ("build-" + stage->id + "-bench.log"));
+    if (!bench.ok) failures[stage->id].bench = "does not compile: " + stage->bench_binary + " with " + source + "\n" + bench.errors;
+  }
+  return failures;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Grade the course's stages: run each stage's tests and speed checks, print a score table."};
-  std::string bin_dir, build, json_file;
+  CLI::App app{"Grade the course's stages: build them, check their rules, run their tests and speed checks, "
+               "and print a score table."};
+  std::string bin_dir, lib_dir, build, json_file, submission, build_dir;
   std::string rubric_file = ACCEL_SOURCE_DIR "/grader/rubric.json";
-  std::vector<std::string> stage_args;
-  bool require_full = false;
+  std::vector<std::string> stage_args, expected_uses;
+  bool require_full = false, no_build = false, audit_only = false, check_rubric = false;
   int repetitions = 0;
-  auto* bin_option = app.add_option("--bin-dir", bin_dir, "Directory with the stage binaries (default: the grader's own)");
-  app.add_option("--build", build, "Grade <source>/build/NAME/bin instead")
-      ->check(CLI::IsMember({"student", "reference"}))
-      ->excludes(bin_option);
+  std::uint64_t seed = 0;
+  double bench_seconds = 0.2, test_timeout = 0, bench_timeout = 0;
+  auto* bin_option = app.add_option("--bin-dir", bin_dir, "Directory with the stage programs (default: the grader's own)");
+  auto* build_option = app.add_option("--build", build, "Grade <source>/build/NAME/bin instead")
+                           ->check(CLI::IsMember({"student", "reference"}))
+                           ->excludes(bin_option);
+  app.add_option("--submission", submission, "Grade a student's copy of the course (a folder with stages/)")
+      ->check(CLI::ExistingDirectory)
+      ->excludes(bin_option)
+      ->excludes(build_option);
+  app.add_option("--build-dir", build_dir, "Build tree for --submission (default: <source>/build/submission)");
+  app.add_option("--lib-dir", lib_dir, "Directory with libstageNN.a for the rule check (default: <bin-dir>/../lib)");
+  app.add_flag("--no-build", no_build, "Grade the programs as they are, without building them first");
   app.add_option("--rubric", rubric_file, "Rubric file")->capture_default_str();
   app.add_option("--stage", stage_args, "Grade only this stage (repeatable), e.g. --stage 01");
   app.add_option("--json", json_file, "Also write Gradescope results.json to this file");
   app.add_flag("--require-full", require_full, "Exit 1 when any check is under full marks");
-  app.add_option("--repetitions", repetitions, "Benchmark repetitions (default: the rubric's)")
-      ->check(CLI::Range(1, 1000));
+  app.add_option("--repetitions", repetitions, "Rounds per speed check (default: the rubric's)")->check(CLI::Range(1, 1000));
+  app.add_option("--seed", seed, "Seed of the tests' and speed cases' inputs (default: a fresh one, printed)");
+  app.add_option("--bench-seconds", bench_seconds, "Timed seconds per benchmark process")->check(CLI::Range(0.01, 60.0))->capture_default_str();
+  app.add_option("--test-timeout", test_timeout, "Seconds per test group's process (default: the rubric's)")->check(CLI::PositiveNumber);
+  app.add_option("--bench-timeout", bench_timeout, "Seconds per benchmark process (default: the rubric's)")->check(CLI::PositiveNumber);
+  app.add_flag("--audit", audit_only, "Only check each stage's rules on its library; exit 1 when one is broken");
+  app.add_option("--expect-use", expected_uses, "With --audit: NN:category a stage must use, e.g. 03:blas (repeatable)");
+  app.add_flag("--check-rubric", check_rubric, "Check the rubric's expected test counts against the test binaries");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -112,25 +169,60 @@ int main(int argc, char** argv) {
     for (const Stage& stage : rubric.stages) stages.push_back(&stage);
   }
 
+  const BuildTools tools{ACCEL_CMAKE_COMMAND, ACCEL_MAKE_PROGRAM, ACCEL_SOURCE_DIR};
   GradeOptions options = options_from(rubric);
-  options.bin_dir = !bin_dir.empty() ? fs::path(bin_dir)
-                    : !build.empty() ? fs::path(ACCEL_SOURCE_DIR) / "build" / build / "bin"
-                                     : own_directory(argv[0]);
-  if (!fs::is_directory(options.bin_dir)) {
-    return usage_error("bin directory " + options.bin_dir.string() + " does not exist: configure and build first (" +
-                       "cmake --workflow --preset " + (build.empty() ? "student" : build) + ")");
+  fs::path tree;  // the build tree to build in, if any
+  if (!submission.empty()) {
+    tree = fs::absolute(build_dir.empty() ? fs::path(ACCEL_SOURCE_DIR) / "build" / "submission" : fs::path(build_dir));
+    options.bin_dir = tree / "bin";
+  } else {
+    options.bin_dir = !bin_dir.empty() ? fs::path(bin_dir)
+                      : !build.empty() ? fs::path(ACCEL_SOURCE_DIR) / "build" / build / "bin"
+                                       : own_directory(argv[0]);
+    if (!fs::is_directory(options.bin_dir)) {
+      return usage_error("bin directory " + options.bin_dir.string() + " does not exist: configure and build first (" +
+                         "cmake --workflow --preset " + (build.empty() ? "student" : build) + ")");
+    }
+    if (!no_build && fs::exists(options.bin_dir.parent_path() / "CMakeCache.txt")) tree = options.bin_dir.parent_path();
   }
-  if (repetitions > 0) options.repetitions = repetitions;
+  options.lib_dir = !lib_dir.empty() ? fs::path(lib_dir) : options.bin_dir.parent_path() / "lib";
+  options.nm = ACCEL_NM;
+  options.seed = seed != 0 ? seed : std::random_device{}() | 1u;
+  if (test_timeout > 0) options.test_timeout_seconds = test_timeout;
   options.progress = &std::cerr;
+
+  SpeedOptions speed_options;
+  speed_options.baseline_binary = rubric.baseline_binary;
+  speed_options.repetitions = repetitions > 0 ? repetitions : rubric.bench_repetitions;
+  speed_options.seconds_per_run = bench_seconds;
+  speed_options.time_limit_seconds = bench_timeout > 0 ? bench_timeout : rubric.bench_timeout_seconds;
+  speed_options.seed = options.seed;
+  speed_options.progress = &std::cerr;
 
   const auto start = std::chrono::steady_clock::now();
   std::vector<CheckResult> checks;
   try {
     WorkDir work_dir;
-    options.work_dir = work_dir.path;
+    options.work_dir = speed_options.work_dir = work_dir.path;
+    speed_options.bin_dir = options.bin_dir;
     forward_interrupts_to_children();
+    std::optional<BuildLock> lock;
+    if (!tree.empty() && !audit_only && !check_rubric) {
+      lock.emplace(tree);
+      std::map<std::string, std::string> missing;
+      if (!submission.empty()) {
+        std::vector<StageSource> sources;
+        for (const Stage& stage : rubric.stages) sources.push_back(source_of(stage));
+        std::cerr << "copying " << submission << "'s stage sources into " << tree.string() << std::endl;
+        missing = prepare_submission(tools, fs::absolute(submission), tree, sources, work_dir.path);
+      }
+      options.not_built = build_stages(tools, tree, stages, rubric, work_dir.path, missing, std::cerr);
+    }
+    if (audit_only) return audit_and_report(stages, options, expected_uses, std::cout);
+    if (check_rubric) return check_rubric_counts(stages, options, std::cout);
+    SpeedLab speed(speed_options);
     for (const Stage* stage : stages) {
-      for (CheckResult& check : grade_stage(*stage, options)) checks.push_back(std::move(check));
+      for (CheckResult& check : grade_stage(*stage, options, speed)) checks.push_back(std::move(check));
     }
   } catch (const Interrupted&) {
     std::cerr << "grader: interrupted\n";
@@ -142,7 +234,8 @@ int main(int argc, char** argv) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   std::ostringstream report;
-  report << accel::describe_machine() << "Graded:   " << options.bin_dir.string() << "\n\n";
+  report << accel::describe_machine() << "Graded:   " << (submission.empty() ? options.bin_dir.string() : submission)
+         << "\nSeed:     " << options.seed << " (grader --seed " << options.seed << " gives the same inputs)\n\n";
   print_report(report, checks);
   std::cout << report.str();
   if (!json_file.empty()) {

@@ -1,5 +1,6 @@
 #include "report.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <nlohmann/json.hpp>
@@ -40,21 +41,38 @@ std::string points_text(double points, double max_points) {
 }
 
 void print_report(std::ostream& out, const std::vector<CheckResult>& checks) {
-  Table table({"stage", "check", "measured", "required", "points"});
+  const bool flagged = std::ranges::any_of(checks, [](const CheckResult& check) { return !check.flag.empty(); });
+  std::vector<std::string> headers = {"stage", "check", "measured", "required", "points"};
+  if (flagged) headers.push_back("flag");
+  Table table(headers);
   for (const CheckResult& check : checks) {
-    table.add_row({check.stage, std::string(kind_text(check.kind)) + " " + check.name, check.measured, check.required,
-                   points_text(check.points, check.max_points)});
+    std::vector<std::string> row = {check.stage, std::string(kind_text(check.kind)) + " " + check.name, check.measured,
+                                    check.required, points_text(check.points, check.max_points)};
+    if (flagged) row.push_back(check.flag.empty() ? "" : "FLAG: " + check.flag);
+    table.add_row(std::move(row));
   }
-  table.add_row({"total", "", "", "", points_text(total_points(checks), total_max_points(checks))});
+  std::vector<std::string> total = {"total", "", "", "", points_text(total_points(checks), total_max_points(checks))};
+  if (flagged) total.push_back("");
+  table.add_row(std::move(total));
   table.print(out);
+  if (flagged) {
+    out << "\nFlags for the instructor (each check flagged scored 0; the details say why):\n";
+    for (const CheckResult& check : checks) {
+      if (check.flag.empty()) continue;
+      out << "  stage " << check.stage << ' ' << kind_text(check.kind) << ' ' << check.name << ": " << check.flag << '\n';
+    }
+  }
 
   bool heading = false;
+  const CheckResult* previous = nullptr;  // a reason shared by a stage's checks is shown once
   for (const CheckResult& check : checks) {
     if (check.full_marks() && check.kind == CheckResult::Kind::tests) continue;
     if (!heading) out << "\nDetails:\n";
     heading = true;
+    const bool repeated = previous != nullptr && previous->stage == check.stage && previous->output == check.output;
     out << check.stage << ' ' << kind_text(check.kind) << ' ' << check.name << ":\n"
-        << indented(check.output, "    ") << '\n';
+        << indented(repeated ? "(as above)" : check.output, "    ") << '\n';
+    previous = &check;
   }
 }
 
@@ -68,6 +86,7 @@ std::string results_json(const std::vector<CheckResult>& checks, double executio
   nlohmann::json tests = nlohmann::json::array();
   for (const CheckResult& check : checks) {
     std::string text = "measured: " + check.measured + ", required: " + check.required + "\n" + check.output;
+    if (!check.flag.empty()) text = "FLAG: " + check.flag + "\n" + text;
     tests.push_back({{"name", entry_name(check)},
                      {"score", check.points},
                      {"max_score", check.max_points},

@@ -16,8 +16,9 @@ double total_max_points(const std::vector<CheckResult>& checks);
 // "10.0/10": points earned with one decimal (partial credit is fractional) over the maximum.
 std::string points_text(double points, double max_points);
 
-// The table (stage, check, measured, required, points) with a total row, then the output
-// of every check that did not get full marks and of every speed check.
+// The table (stage, check, measured, required, points, and a flag column when a check is
+// flagged) with a total row, the list of flags, then the output of every check that did
+// not get full marks and of every speed check.
 void print_report(std::ostream& out, const std::vector<CheckResult>& checks);
 
 // "Stage 01 (naive_loops) correctness: matmul_ijk" / "... speed: ...": the Gradescope entry name.

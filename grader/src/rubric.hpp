@@ -11,18 +11,21 @@
 
 namespace accel::grader {
 
-// Points × (passed ÷ matched) over the tests whose "Suite.Test" name matches `pattern`.
+// One run of the stage's test binary with --gtest_filter=<filter>, in its own process.
+// It must run exactly `expected_tests` tests, every one selected by the filter; then it
+// earns points × passed ÷ expected_tests.
 struct TestGroup {
   std::string name;
-  std::string pattern;  // ECMAScript regex, searched (not fully matched) in "Suite.Test"
+  std::string filter;  // GoogleTest's syntax: "MatmulIjk.*:Sizes/MatmulIjk.*"
+  std::size_t expected_tests = 0;
   double points = 0;
 };
 
 // All-or-nothing: median(baseline) / median(candidate) >= min_speedup earns the points.
 struct SpeedCheck {
   std::string name;
-  std::string baseline;   // Google Benchmark case names as printed, e.g. "baseline/matmul_ijk/512"
-  std::string candidate;
+  std::string baseline;   // case names of the catalog (grader/cases), e.g. "baseline/matmul_ijk/512",
+  std::string candidate;  // timed by grade_baselines and by the stage's bench; same workload
   double min_speedup = 0;
   double reference_speedup = 0;  // what the reference reached here when the threshold was set
   double points = 0;
@@ -33,6 +36,7 @@ struct Stage {
   std::string name;
   std::string test_binary;
   std::string bench_binary;  // may be empty when the stage has no speed checks
+  std::vector<std::string> may_call;  // rule categories this stage may use (audit.hpp), e.g. "blas"
   std::vector<TestGroup> tests;
   std::vector<SpeedCheck> speed;
 
@@ -40,9 +44,10 @@ struct Stage {
 };
 
 struct Rubric {
-  int bench_repetitions = 7;
-  double test_timeout_seconds = 300;
-  double bench_timeout_seconds = 600;
+  int bench_repetitions = 7;          // baseline/candidate process pairs per speed check
+  double test_timeout_seconds = 300;  // per test group's process
+  double bench_timeout_seconds = 600; // per timed process
+  std::string baseline_binary = "grade_baselines";
   std::vector<Stage> stages;
 
   const Stage* find_stage(std::string_view id) const;
@@ -54,7 +59,7 @@ class RubricError : public std::runtime_error {
 };
 
 // Throws RubricError naming the offending place, e.g.
-// "stages[0].tests[2].pattern: not a valid regex ...".
+// "stages[0].speed[1].candidate: \"student/x/1\" is not a case of the grader's catalog".
 Rubric parse_rubric(std::string_view json_text);
 // As parse_rubric, with the file name in front of every message.
 Rubric load_rubric(const std::filesystem::path& file);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <regex>
+#include <string_view>
 
 #include "accel/table.hpp"
 #include "text.hpp"
@@ -12,28 +13,17 @@ namespace {
 constexpr std::size_t kNamedFailures = 3;    // failing tests listed by name before "and N more"
 constexpr std::size_t kMessageLines = 6;     // lines kept of the first failure message
 
-std::string ratio_text(double ratio) { return fixed(ratio, ratio < 10 ? 2 : 1) + "x"; }
-
-// The table's "required" cell: the threshold, and beside it what the reference reached.
-std::string requirement_text(const SpeedCheck& speed) {
-  return ratio_text(speed.min_speedup) + " (ref " + ratio_text(speed.reference_speedup) + ")";
-}
-
-std::string duration_text(double ns) {
-  if (ns < 1e3) return fixed(ns, 0) + " ns";
-  if (ns < 1e6) return fixed(ns / 1e3, 2) + " us";
-  if (ns < 1e9) return fixed(ns / 1e6, 2) + " ms";
-  return fixed(ns / 1e9, 2) + " s";
-}
-
-CheckResult make_check(const Stage& stage, CheckResult::Kind kind, const std::string& name, double max_points) {
-  CheckResult check;
-  check.stage = stage.id;
-  check.stage_name = stage.name;
-  check.kind = kind;
-  check.name = name;
-  check.max_points = max_points;
-  return check;
+// '*' matches any run of characters, '?' any one character, as in GoogleTest's filters.
+bool wildcard_match(std::string_view text, std::string_view pattern) {
+  if (pattern.empty()) return text.empty();
+  if (pattern.front() == '*') {
+    for (std::size_t skip = 0; skip <= text.size(); ++skip) {
+      if (wildcard_match(text.substr(skip), pattern.substr(1))) return true;
+    }
+    return false;
+  }
+  return !text.empty() && (pattern.front() == '?' || pattern.front() == text.front()) &&
+         wildcard_match(text.substr(1), pattern.substr(1));
 }
 
 // What the failing tests of a group have in common: which functions are still TODO
@@ -82,100 +72,92 @@ std::string describe_failures(const std::vector<const TestOutcome*>& failing, st
 
 }  // namespace
 
+CheckResult make_check(const Stage& stage, CheckResult::Kind kind, const std::string& name, double max_points) {
+  CheckResult check;
+  check.stage = stage.id;
+  check.stage_name = stage.name;
+  check.kind = kind;
+  check.name = name;
+  check.max_points = max_points;
+  return check;
+}
+
 std::string not_implemented_function(const std::string& message) {
   static const std::regex pattern("stage [0-9]+: ([A-Za-z_][A-Za-z0-9_:]*) is not implemented yet");
   std::smatch match;
   return std::regex_search(message, match, pattern) ? match[1].str() : std::string();
 }
 
-std::vector<CheckResult> score_tests(const Stage& stage, const std::vector<TestOutcome>& outcomes) {
-  std::vector<CheckResult> checks;
-  for (const TestGroup& group : stage.tests) {
-    CheckResult check = make_check(stage, CheckResult::Kind::tests, group.name, group.points);
-    const std::regex pattern(group.pattern, std::regex::ECMAScript);
-    std::size_t matched = 0;
-    std::vector<const TestOutcome*> failing;
-    for (const TestOutcome& test : outcomes) {
-      if (!std::regex_search(test.full_name, pattern)) continue;
-      ++matched;
-      if (!test.passed) failing.push_back(&test);
+bool matches_filter(std::string_view test_name, std::string_view filter) {
+  const auto dash = filter.find('-');
+  const std::string_view positive = filter.substr(0, dash);
+  const std::string_view negative = dash == std::string_view::npos ? std::string_view() : filter.substr(dash + 1);
+  auto any_pattern = [&](std::string_view patterns) {
+    while (true) {
+      const auto colon = patterns.find(':');
+      if (wildcard_match(test_name, patterns.substr(0, colon))) return true;
+      if (colon == std::string_view::npos) return false;
+      patterns.remove_prefix(colon + 1);
     }
-    const std::size_t passed = matched - failing.size();
-    check.measured = std::to_string(passed) + "/" + std::to_string(matched) + " passed";
-    check.required = std::to_string(matched) + "/" + std::to_string(matched) + " pass";
-    if (matched == 0) {
-      check.measured = "no tests";
-      check.required = "-";
-      check.output = "no tests matched /" + group.pattern + "/ in " + stage.test_binary;
-    } else {
-      check.points = group.points * double(passed) / double(matched);
-      const FailureSummary summary = summarize(failing);
-      if (passed == 0 && !summary.todo.empty() && summary.other_failure == nullptr) check.measured = "not implemented";
-      check.output = failing.empty() ? "all " + std::to_string(matched) + " tests passed"
-                                     : describe_failures(failing, matched, summary);
-    }
-    checks.push_back(std::move(check));
-  }
-  return checks;
+  };
+  return any_pattern(positive.empty() ? "*" : positive) && (negative.empty() || !any_pattern(negative));
 }
 
-bool correctness_complete(const std::vector<CheckResult>& test_checks, const std::vector<TestOutcome>& outcomes) {
-  for (const CheckResult& check : test_checks) {
-    if (!check.full_marks()) return false;
-  }
+CheckResult score_test_group(const Stage& stage, const TestGroup& group, const std::vector<TestOutcome>& outcomes) {
+  CheckResult check = make_check(stage, CheckResult::Kind::tests, group.name, group.points);
+  const std::string expected = std::to_string(group.expected_tests);
+  check.required = expected + "/" + expected + " pass";
+  std::vector<std::string> names;
   for (const TestOutcome& test : outcomes) {
-    if (!test.passed) return false;
+    if (!matches_filter(test.full_name, group.filter) || std::ranges::count(names, test.full_name) > 0) {
+      check.measured = "not trusted";
+      check.flag = "report not trusted";
+      check.output = "the report of this group's run lists " + test.full_name + (matches_filter(test.full_name, group.filter)
+                         ? " twice" : ", which the group's filter " + group.filter + " does not select") +
+                     ": not trusted";
+      return check;
+    }
+    names.push_back(test.full_name);
   }
-  return true;
+  if (outcomes.size() != group.expected_tests) {
+    check.measured = "ran " + std::to_string(outcomes.size()) + " of " + expected;
+    check.output = "ran " + std::to_string(outcomes.size()) + " of " + expected + " expected tests (filter " +
+                   group.filter + " in " + stage.test_binary + ")";
+    if (outcomes.size() > group.expected_tests) {
+      check.output += ": the course's test binary has more tests than grader/rubric.json expects";
+    }
+    return check;
+  }
+  std::vector<const TestOutcome*> failing;
+  for (const TestOutcome& test : outcomes) {
+    if (!test.passed) failing.push_back(&test);
+  }
+  const std::size_t passed = outcomes.size() - failing.size();
+  check.measured = std::to_string(passed) + "/" + expected + " passed";
+  check.points = group.points * double(passed) / double(group.expected_tests);
+  const FailureSummary summary = summarize(failing);
+  if (passed == 0 && !summary.todo.empty() && summary.other_failure == nullptr) check.measured = "not implemented";
+  check.output = failing.empty() ? "all " + expected + " tests passed" : describe_failures(failing, outcomes.size(), summary);
+  return check;
 }
 
-std::vector<CheckResult> score_speed(const Stage& stage, const std::map<std::string, BenchCase>& cases) {
-  std::vector<CheckResult> checks;
-  for (const SpeedCheck& speed : stage.speed) {
-    CheckResult check = make_check(stage, CheckResult::Kind::speed, speed.name, speed.points);
-    check.required = requirement_text(speed);
-    check.measured = "-";
-    // Both cases must have a median; the first problem found is the one reported.
-    std::string problem;
-    double medians[2] = {0, 0};
-    const std::string* names[2] = {&speed.baseline, &speed.candidate};
-    for (int i = 0; i < 2 && problem.empty(); ++i) {
-      const auto found = cases.find(*names[i]);
-      if (found == cases.end()) {
-        problem = "case \"" + *names[i] + "\" is not in the output of " + stage.bench_binary +
-                  " (check the case names in the rubric)";
-      } else if (!found->second.error.empty()) {
-        const std::string function = not_implemented_function(found->second.error);
-        problem = function.empty() ? "case \"" + *names[i] + "\" failed: " + first_lines(found->second.error, 3)
-                                   : "not implemented: " + function;
-      } else if (const auto median_ns = found->second.median_ns(); median_ns && *median_ns > 0) {
-        medians[i] = *median_ns;
-      } else {
-        problem = "case \"" + *names[i] + "\" reported no timings";
-      }
-    }
-    if (!problem.empty()) {
-      check.output = problem;
-    } else {
-      const double speedup = medians[0] / medians[1];
-      const bool fast_enough = speedup >= speed.min_speedup;
-      check.measured = ratio_text(speedup);
-      check.points = fast_enough ? speed.points : 0;
-      check.output = "median " + speed.baseline + " " + duration_text(medians[0]) + ", " + speed.candidate + " " +
-                     duration_text(medians[1]) + ": speedup " + ratio_text(speedup) +
-                     (fast_enough ? " >= " : " < ") + "required " + ratio_text(speed.min_speedup) +
-                     " (the reference reached " + ratio_text(speed.reference_speedup) + ")";
-    }
-    checks.push_back(std::move(check));
-  }
-  return checks;
+std::string requirement_text(const SpeedCheck& check) {
+  auto ratio = [](double value) { return fixed(value, value < 10 ? 2 : 1) + "x"; };
+  return ratio(check.min_speedup) + " (ref " + ratio(check.reference_speedup) + ")";
+}
+
+bool correctness_complete(const std::vector<CheckResult>& test_checks) {
+  return std::ranges::all_of(test_checks, [](const CheckResult& check) { return check.full_marks(); });
 }
 
 std::vector<CheckResult> zero_checks(const Stage& stage, CheckResult::Kind kind, const std::string& measured,
-                                     const std::string& reason) {
+                                     const std::string& reason, const std::string& flag) {
   std::vector<CheckResult> checks;
   if (kind == CheckResult::Kind::tests) {
-    for (const TestGroup& group : stage.tests) checks.push_back(make_check(stage, kind, group.name, group.points));
+    for (const TestGroup& group : stage.tests) {
+      checks.push_back(make_check(stage, kind, group.name, group.points));
+      checks.back().required = std::to_string(group.expected_tests) + "/" + std::to_string(group.expected_tests) + " pass";
+    }
   } else {
     for (const SpeedCheck& speed : stage.speed) {
       checks.push_back(make_check(stage, kind, speed.name, speed.points));
@@ -184,8 +166,8 @@ std::vector<CheckResult> zero_checks(const Stage& stage, CheckResult::Kind kind,
   }
   for (CheckResult& check : checks) {
     check.measured = measured;
-    if (check.required.empty()) check.required = "-";
     check.output = reason;
+    check.flag = flag;
   }
   return checks;
 }

@@ -1,12 +1,11 @@
 #pragma once
-// Turning a stage's test and benchmark reports into points. Pure functions: no
-// processes, no files, so every rule here is unit-tested on small fixtures.
+// Turning a stage's test reports into points. Pure functions: no processes, no files, so
+// every rule here is unit-tested on small fixtures.
 
-#include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "bench_report.hpp"
 #include "gtest_report.hpp"
 #include "rubric.hpp"
 
@@ -24,27 +23,35 @@ struct CheckResult {
   double points = 0;
   double max_points = 0;
   std::string output;      // what the student needs: failing tests, reasons, timings
+  std::string flag;        // for the instructor: "implausible speed", "rule broken", ... ("" when none)
 
   bool full_marks() const { return points >= max_points; }
 };
+
+CheckResult make_check(const Stage& stage, CheckResult::Kind kind, const std::string& name, double max_points);
 
 // The function a NotImplemented message names ("stage 01: matmul_ijk is not implemented
 // yet (...)" -> "matmul_ijk"); "" when the message is not one.
 std::string not_implemented_function(const std::string& message);
 
-// Points × passed ÷ matched per test group, with a message naming what failed.
-std::vector<CheckResult> score_tests(const Stage& stage, const std::vector<TestOutcome>& outcomes);
+// GoogleTest's filter rule: ':'-separated wildcard patterns ('*', '?'), and after a '-'
+// the patterns that are excluded. "MatmulIjk.*:Sizes/MatmulIjk.*" selects both suites.
+bool matches_filter(std::string_view test_name, std::string_view filter);
 
-// True when every test in the report passed and every group matched at least one test:
-// the condition for a stage's speed checks to be run at all.
-bool correctness_complete(const std::vector<CheckResult>& test_checks, const std::vector<TestOutcome>& outcomes);
+// One group, from the outcomes its own run reported: points × passed ÷ expected, and 0
+// when the run did not run exactly the expected number of tests, each selected by the
+// group's filter ("ran 1 of 16 expected tests").
+CheckResult score_test_group(const Stage& stage, const TestGroup& group, const std::vector<TestOutcome>& outcomes);
 
-// Median(baseline) / median(candidate) per speed check, all-or-nothing at min_speedup.
-std::vector<CheckResult> score_speed(const Stage& stage, const std::map<std::string, BenchCase>& cases);
+// The table's "required" cell of a speed check: "6.00x (ref 20.7x)".
+std::string requirement_text(const SpeedCheck& check);
+
+// True when every test group has full marks: the condition for running speed checks.
+bool correctness_complete(const std::vector<CheckResult>& test_checks);
 
 // Every check of one kind at 0 points, each with the same reason (a crash, a timeout,
-// a missing binary, "skipped: correctness tests fail").
+// a missing binary, "skipped: correctness tests fail") and flag.
 std::vector<CheckResult> zero_checks(const Stage& stage, CheckResult::Kind kind, const std::string& measured,
-                                     const std::string& reason);
+                                     const std::string& reason, const std::string& flag = {});
 
 }  // namespace accel::grader

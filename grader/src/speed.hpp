@@ -1,0 +1,73 @@
+#pragma once
+// Speed checks: the grader's baseline against the student's kernel, as a ratio of medians
+// measured on this machine in this run, with nothing taken on trust from a process that
+// ran student code.
+//
+// One check, step by step:
+//   1. A short calibration run of each side (Google Benchmark picks the count) tells how
+//      many timed calls fill --bench-seconds; the count is drawn ±15 % at random so that a
+//      kernel cannot know which call is the last.
+//   2. `repetitions` rounds, each a baseline process and a candidate process in random
+//      order: separate processes, so student code never shares one with the baseline,
+//      and interleaved, so a noisy neighbour's load lands on both sides.
+//   3. Every candidate process must (a) send a Google Benchmark report that is one
+//      document as the library writes it, (b) send the output of its last timed call,
+//      which the grader checks against its own computation on the same inputs, rebuilt
+//      here from the seed, (c) use one core (CPU time from the kernel, not the process)
+//      unless the stage may use threads, and (d) account for the time the grader's own
+//      clock saw it run: a report whose timed calls leave most of the process's life
+//      unexplained is not trusted.
+//   4. The ratio of the medians earns the points when it reaches min_speedup, unless the
+//      candidate's FLOP or byte rate is beyond what the machine's measured limits allow
+//      (probes in grade_baselines): such a rate scores 0 and is flagged as implausible.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <ostream>
+#include <random>
+#include <string>
+
+#include "rubric.hpp"
+#include "scoring.hpp"
+
+namespace accel::grader {
+
+struct SpeedOptions {
+  std::filesystem::path bin_dir;
+  std::filesystem::path work_dir;
+  std::string baseline_binary = "grade_baselines";
+  int repetitions = 7;
+  double seconds_per_run = 0.2;   // timed seconds per process
+  double time_limit_seconds = 600;  // per process
+  std::uint64_t seed = 1;
+  std::ostream* progress = nullptr;
+};
+
+// The machine's limits, measured by grade_baselines' probes.
+struct MachineLimits {
+  double flops_per_second = 0;
+  double bytes_per_second = 0;  // L1 read
+};
+
+class SpeedLab {
+ public:
+  explicit SpeedLab(SpeedOptions options);
+
+  // Measured on first use, once per grading run; throws std::runtime_error when the
+  // probes cannot run (the grader's own binaries are broken).
+  const MachineLimits& limits();
+
+  // Grades one check of a stage; `threads_allowed` when the stage may use threads.
+  CheckResult measure(const Stage& stage, const SpeedCheck& check, bool threads_allowed);
+
+ private:
+  SpeedOptions options_;
+  std::optional<MachineLimits> limits_;
+  std::mt19937_64 random_;
+};
+
+// Times and seed names are shown to people: "6.12 ms".
+std::string duration_text(double seconds);
+
+}  // namespace accel::grader
