@@ -1,6 +1,7 @@
 #include "child_process.hpp"
 
 #include <csignal>
+#include <cstdlib>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -15,8 +16,17 @@ using accel::grader::testing::stopped_running;
 using accel::grader::testing::TempDir;
 using namespace std::chrono_literals;
 
+ChildCommand shell(const TempDir& dir, const std::string& script, std::chrono::duration<double> limit = 10s) {
+  ChildCommand command;
+  command.argv = {"/bin/sh", "-c", script};
+  command.stdout_file = dir.path() / "out";
+  command.stderr_file = dir.path() / "err";
+  command.time_limit = limit;
+  return command;
+}
+
 ChildResult run_shell(const TempDir& dir, const std::string& script, std::chrono::duration<double> limit = 10s) {
-  return run_child({"/bin/sh", "-c", script}, dir.path() / "out", dir.path() / "err", limit);
+  return run_child(shell(dir, script, limit));
 }
 
 TEST(ChildProcess, ReportsExitCodeAndCapturesOutput) {
@@ -58,8 +68,9 @@ TEST(ChildProcess, TimeoutKillsTheWholeProcessGroup) {
 
 TEST(ChildProcess, MissingProgramIsReportedAsNotStarted) {
   TempDir dir;
-  const ChildResult result = run_child({(dir.path() / "no_such_program").string()}, dir.path() / "out",
-                                       dir.path() / "err", 5s);
+  ChildCommand command = shell(dir, "");
+  command.argv = {(dir.path() / "no_such_program").string()};
+  const ChildResult result = run_child(command);
   EXPECT_EQ(result.outcome, ChildResult::Outcome::failed_to_start);
   EXPECT_EQ(result.describe(), "could not be started (No such file or directory)");
 }
@@ -69,6 +80,61 @@ TEST(ChildProcess, ChildReadsEndOfFileOnStdin) {
   const ChildResult result = run_shell(dir, "cat", 5s);  // would wait forever on a terminal
   EXPECT_EQ(result.outcome, ChildResult::Outcome::exited);
   EXPECT_EQ(result.exit_code, 0);
+}
+
+// What a child writes to a capture pipe arrives whole, however large, and what it
+// writes after GoogleTest or Google Benchmark would have is there for the reader to see.
+TEST(ChildProcess, CapturesWhatTheChildWritesToItsPipes) {
+  TempDir dir;
+  ChildCommand command = shell(dir, "echo report >&3; head -c 300000 /dev/zero >&4; echo more >&3");
+  command.capture_fds = {3, 4};
+  const ChildResult result = run_child(command);
+  ASSERT_EQ(result.exit_code, 0) << result.describe() << read_text_file(dir.path() / "err");
+  EXPECT_EQ(result.captured.at(3), "report\nmore\n");
+  EXPECT_EQ(result.captured.at(4).size(), 300000u);
+}
+
+TEST(ChildProcess, AChildThatFloodsItsPipeIsStopped) {
+  TempDir dir;
+  ChildCommand command = shell(dir, "cat /dev/zero >&3");
+  command.capture_fds = {3};
+  command.capture_limit = 1 << 20;
+  const ChildResult result = run_child(command);
+  EXPECT_TRUE(result.capture_overflow);
+  EXPECT_NE(result.describe().find("wrote more to the grader's pipes"), std::string::npos) << result.describe();
+}
+
+// Nothing the grader's own environment says about GoogleTest, Google Benchmark, the BLAS
+// or the allocator reaches a child; what the command sets does.
+TEST(ChildProcess, ChildGetsACleanEnvironment) {
+  TempDir dir;
+  ::setenv("GTEST_FILTER", "Nothing.*", 1);
+  ::setenv("OPENBLAS_NUM_THREADS", "8", 1);
+  ::setenv("LD_PRELOAD", "/tmp/evil.so", 1);
+  ChildCommand command = shell(dir, "env");
+  command.environment = {{"ACCEL_SEED", "42"}};
+  const ChildResult result = run_child(command);
+  ::unsetenv("GTEST_FILTER");
+  ::unsetenv("OPENBLAS_NUM_THREADS");
+  ::unsetenv("LD_PRELOAD");
+  ASSERT_EQ(result.exit_code, 0);
+  const std::string env = read_text_file(dir.path() / "out");
+  EXPECT_EQ(env.find("GTEST_FILTER"), std::string::npos) << env;
+  EXPECT_EQ(env.find("OPENBLAS_NUM_THREADS"), std::string::npos) << env;
+  EXPECT_EQ(env.find("LD_PRELOAD"), std::string::npos) << env;
+  EXPECT_NE(env.find("ACCEL_SEED=42"), std::string::npos) << env;
+  EXPECT_NE(env.find("PATH="), std::string::npos) << "the rest of the environment is kept";
+}
+
+// CPU time comes from the kernel and counts the child's own children once they end: a
+// fixed amount of work in a grandchild (some 0.2 s of shell arithmetic) shows up, however
+// busy the machine is, and never as more than its cores could give.
+TEST(ChildProcess, ReportsCpuTimeOfTheChildAndItsChildren) {
+  TempDir dir;
+  const ChildResult result = run_shell(dir, "sh -c 'i=0; while [ $i -lt 100000 ]; do i=$((i+1)); done'");
+  ASSERT_EQ(result.exit_code, 0);
+  EXPECT_GT(result.cpu_seconds, 0.05);
+  EXPECT_LE(result.cpu_seconds, result.seconds * 2 + 0.1);
 }
 
 }  // namespace

@@ -16,13 +16,14 @@ using accel::grader::testing::stopped_running;
 using accel::grader::testing::TempDir;
 using nlohmann::json;
 
-constexpr const char* kRubric = R"({"test_timeout_seconds": 5, "bench_timeout_seconds": 5, "stages": [
-  {"stage": "01", "name": "fake", "test_binary": "fake_pass_test", "bench_binary": "fake_bench",
-   "tests": [{"name": "fake", "pattern": "^Fake\\.", "points": 20}],
-   "speed": [{"name": "work", "baseline": "baseline/work/64", "candidate": "student/work/64",
-              "min_speedup": 2, "reference_speedup": 5, "points": 10}]},
+const std::string kRubric = R"({"test_timeout_seconds": 5, "bench_timeout_seconds": 30, "bench_repetitions": 1,
+  "baseline_binary": ")" ACCEL_BASELINES_EXE R"(", "stages": [
+  {"stage": "01", "name": "fake", "test_binary": "fake_pass_test", "bench_binary": "fake_candidate",
+   "tests": [{"name": "fake", "filter": "Fake.*", "tests": 2, "points": 20}],
+   "speed": [{"name": "work", "baseline": "baseline/dot_strict/2048", "candidate": "student/dot_simd/2048",
+              "min_speedup": 0.4, "reference_speedup": 1, "points": 10}]},
   {"stage": "02", "name": "crashy", "test_binary": "fake_crash_test",
-   "tests": [{"name": "fake", "pattern": "^Fake\\.", "points": 10}]}]})";
+   "tests": [{"name": "fake", "filter": "Fake.*", "tests": 2, "points": 10}]}]})";
 
 struct GraderRun {
   int exit_code;
@@ -30,18 +31,22 @@ struct GraderRun {
 };
 
 GraderRun run_grader(const TempDir& dir, std::vector<std::string> args) {
-  args.insert(args.begin(), ACCEL_GRADER_EXE);
-  const ChildResult result = run_child(args, dir.path() / "grader.out", dir.path() / "grader.err",
-                                       std::chrono::seconds(60));
+  ChildCommand command;
+  command.argv = std::move(args);
+  command.argv.insert(command.argv.begin(), ACCEL_GRADER_EXE);
+  command.stdout_file = dir.path() / "grader.out";
+  command.stderr_file = dir.path() / "grader.err";
+  const ChildResult result = run_child(command);
   EXPECT_TRUE(result.exited_normally()) << result.describe();
-  return {result.exit_code, read_text_file(dir.path() / "grader.out"), read_text_file(dir.path() / "grader.err")};
+  return {result.exit_code, read_text_file(command.stdout_file), read_text_file(command.stderr_file)};
 }
 
 class Cli : public ::testing::Test {
  protected:
   TempDir dir;
   std::string rubric = dir.write("rubric.json", kRubric).string();
-  std::vector<std::string> base = {"--bin-dir", ACCEL_FAKE_BIN_DIR, "--rubric", rubric};
+  std::vector<std::string> base = {"--bin-dir", ACCEL_FAKE_BIN_DIR, "--lib-dir", ACCEL_FAKE_BIN_DIR "/lib",
+                                   "--rubric", rubric, "--no-build", "--bench-seconds", "0.05"};
   std::vector<std::string> with(std::vector<std::string> extra) const {
     auto args = base;
     args.insert(args.end(), extra.begin(), extra.end());
@@ -56,6 +61,7 @@ TEST_F(Cli, GradesAndWritesResultsJson) {
   EXPECT_NE(run.out.find("SIMD path compiled:"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("30.0/40"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("fake_crash_test crashed (SIGSEGV)"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("Seed:"), std::string::npos) << run.out;
 
   const json results = json::parse(read_text_file(results_file));
   EXPECT_EQ(results["score"], 30);
@@ -92,7 +98,7 @@ TEST_F(Cli, UsageErrorsExitTwoWithOneClearLine) {
             std::string::npos) << no_dir.err;
 
   const std::string bad = dir.write("bad.json", R"({"stages": [{"stage": "1"}]})").string();
-  const GraderRun bad_rubric = run_grader(dir, {"--bin-dir", ACCEL_FAKE_BIN_DIR, "--rubric", bad});
+  const GraderRun bad_rubric = run_grader(dir, {"--bin-dir", ACCEL_FAKE_BIN_DIR, "--no-build", "--rubric", bad});
   EXPECT_EQ(bad_rubric.exit_code, 2);
   EXPECT_EQ(bad_rubric.err, "grader: rubric " + bad + ": stages[0].stage: expected two digits like \"01\", got \"1\"\n");
 
@@ -105,15 +111,19 @@ TEST_F(Cli, UsageErrorsExitTwoWithOneClearLine) {
 TEST_F(Cli, TerminationKillsTheRunningChildAndExits130) {
   const std::string hang_rubric = dir.write("hang.json", R"({"test_timeout_seconds": 60, "stages": [
     {"stage": "01", "name": "hang", "test_binary": "fake_hang_test",
-     "tests": [{"name": "fake", "pattern": "^Fake\\.", "points": 10}]}]})").string();
+     "tests": [{"name": "fake", "filter": "Fake.*", "tests": 1, "points": 10}]}]})").string();
   const auto pid_file = dir.path() / "grandchild.pid";
   const auto code_file = dir.path() / "code";
   // The shell starts the grader, terminates it mid-run and records its exit code.
   const std::string script = "FAKE_HANG_PID_FILE=" + pid_file.string() + " " + ACCEL_GRADER_EXE + " --bin-dir " +
-                             ACCEL_FAKE_BIN_DIR + " --rubric " + hang_rubric + " & pid=$!; sleep 1; kill -TERM $pid; " +
-                             "wait $pid; echo $? > " + code_file.string();
-  const ChildResult shell = run_child({"/bin/sh", "-c", script}, dir.path() / "sh.out", dir.path() / "sh.err",
-                                      std::chrono::seconds(30));
+                             ACCEL_FAKE_BIN_DIR + " --no-build --rubric " + hang_rubric +
+                             " & pid=$!; sleep 1; kill -TERM $pid; wait $pid; echo $? > " + code_file.string();
+  ChildCommand command;
+  command.argv = {"/bin/sh", "-c", script};
+  command.stdout_file = dir.path() / "sh.out";
+  command.stderr_file = dir.path() / "sh.err";
+  command.time_limit = std::chrono::seconds(30);
+  const ChildResult shell = run_child(command);
   ASSERT_TRUE(shell.exited_normally()) << shell.describe();
   EXPECT_LT(shell.seconds, 10) << "the grader waited for the hanging child instead of killing it";
   EXPECT_EQ(read_text_file(code_file), "130\n") << read_text_file(dir.path() / "sh.err");

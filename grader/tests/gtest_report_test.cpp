@@ -54,4 +54,31 @@ TEST(GtestReport, MalformedReportsThrow) {
   EXPECT_THROW(parse_gtest_json("{\"testsuites\": [{\"testsuite\": []}]}"), ReportError);  // suite without a name
 }
 
+bool untrusted(const std::string& report) {
+  try {
+    parse_gtest_json(report);
+  } catch (const ReportError& error) {
+    return error.untrusted();
+  }
+  return false;
+}
+
+// What student code in the test process could add to GoogleTest's report is rejected as
+// untrusted, not read: text before or after it, a second report, the real report wrapped
+// inside a made-up one, structured values where GoogleTest writes plain ones.
+TEST(GtestReport, AReportGoogleTestCouldNotHaveWrittenIsNotTrusted) {
+  const std::string real = kReport;
+  const std::string fake_suite = R"({"name": "MatmulIjk", "testsuite": [{"name": "HandChecked2x2"}]})";
+  EXPECT_TRUE(untrusted(real + "\n{\"testsuites\": []}"));               // a second document after it
+  EXPECT_TRUE(untrusted("{\"testsuites\": []}" + real));                  // ... or before it
+  EXPECT_TRUE(untrusted(real + " trailing"));
+  EXPECT_TRUE(untrusted(R"({"testsuites": [)" + fake_suite + "], \"x\": " + real + "}"));  // wrapped as a value
+  EXPECT_TRUE(untrusted(R"({"testsuites": [)" + fake_suite + ", " + real + "]}"));           // ... or as a suite
+  EXPECT_TRUE(untrusted(R"({"testsuites": [{"name": "S", "testsuite": [{"name": "T", "failures": 0}]}]})"));
+  EXPECT_TRUE(untrusted(R"({"testsuites": [{"name": "S", "testsuite": [{"name": "T", "status": {"a": 1}}]}]})"));
+  EXPECT_FALSE(untrusted(""));  // no report at all is missing, not forged
+  EXPECT_THROW(parse_gtest_json(""), ReportError);
+  EXPECT_NO_THROW(parse_gtest_json(real + "\n"));
+}
+
 }  // namespace

@@ -12,12 +12,12 @@ using nlohmann::json;
 
 std::vector<CheckResult> sample_checks() {
   CheckResult partial{"01", "naive_loops", CheckResult::Kind::tests, "matmul_ijk", "3/4 passed", "4/4", 7.5, 10,
-                      "1 test failed: MatmulIjk.X"};
-  CheckResult full{"01", "naive_loops", CheckResult::Kind::tests, "add", "2/2 passed", "2/2", 6, 6, "all 2 tests passed"};
+                      "1 test failed: MatmulIjk.X", ""};
+  CheckResult full{"01", "naive_loops", CheckResult::Kind::tests, "add", "2/2 passed", "2/2", 6, 6, "all 2 tests passed", ""};
   CheckResult speed{"01", "naive_loops", CheckResult::Kind::speed, "ikj vs ijk", "skipped", "10.0x (ref 26.9x)", 0, 20,
-                    "skipped: correctness tests fail"};
+                    "skipped: correctness tests fail", ""};
   CheckResult crashed{"02", "simd", CheckResult::Kind::tests, "dot", "crashed", "-", 0, 50,
-                      "stage02_test crashed (SIGSEGV)\xff"};  // invalid UTF-8 from a child
+                      "stage02_test crashed (SIGSEGV)\xff", ""};  // invalid UTF-8 from a child
   return {partial, full, speed, crashed};
 }
 
@@ -42,6 +42,34 @@ TEST(Report, TableHasEveryCheckATotalAndDetails) {
   EXPECT_NE(text.find("01 tests matmul_ijk:\n    1 test failed: MatmulIjk.X"), std::string::npos) << text;
   EXPECT_NE(text.find("02 tests dot:\n    stage02_test crashed (SIGSEGV)"), std::string::npos) << text;
   EXPECT_EQ(text.find("all 2 tests passed"), std::string::npos) << text;
+}
+
+TEST(Report, FlaggedChecksAreMarkedAndListed) {
+  auto checks = sample_checks();
+  std::ostringstream plain;
+  print_report(plain, checks);
+  EXPECT_EQ(plain.str().find("flag"), std::string::npos) << "no flag column without flags";
+
+  checks[2].flag = "implausible speed";
+  std::ostringstream out;
+  print_report(out, checks);
+  const std::string text = out.str();
+  EXPECT_NE(text.find("FLAG: implausible speed"), std::string::npos) << text;
+  EXPECT_NE(text.find("Flags for the instructor"), std::string::npos) << text;
+  EXPECT_NE(text.find("  stage 01 speed ikj vs ijk: implausible speed"), std::string::npos) << text;
+  const json results = json::parse(results_json(checks, 1, ""));
+  EXPECT_EQ(results["tests"][2]["output"].get<std::string>().rfind("FLAG: implausible speed\n", 0), 0u);
+}
+
+TEST(Report, AReasonSharedByAStagesChecksIsShownOnce) {
+  auto checks = sample_checks();
+  checks[0].output = checks[2].output = "does not compile: x.cpp:1: error: boom";
+  checks[0].points = 0;
+  std::ostringstream out;
+  print_report(out, checks);
+  const std::string text = out.str();
+  EXPECT_NE(text.find("01 tests matmul_ijk:\n    does not compile"), std::string::npos) << text;
+  EXPECT_NE(text.find("01 speed ikj vs ijk:\n    (as above)"), std::string::npos) << text;
 }
 
 TEST(Report, ResultsJsonHasGradescopeShape) {

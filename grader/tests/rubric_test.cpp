@@ -17,8 +17,8 @@ json valid_rubric() {
     "bench_repetitions": 5, "test_timeout_seconds": 60, "bench_timeout_seconds": 120,
     "stages": [{
       "stage": "01", "name": "naive_loops", "test_binary": "stage01_test", "bench_binary": "stage01_grade_bench",
-      "tests": [{"name": "matmul_ijk", "pattern": "^(Sizes/)?MatmulIjk\\.", "points": 10},
-                {"name": "add", "pattern": "^Add\\.", "points": 5.5}],
+      "tests": [{"name": "matmul_ijk", "filter": "MatmulIjk.*:Sizes/MatmulIjk.*", "tests": 16, "points": 10},
+                {"name": "add", "filter": "Add.*", "tests": 2, "points": 5.5}],
       "speed": [{"name": "ikj", "baseline": "baseline/matmul_ijk/512", "candidate": "student/matmul_ikj/512",
                  "min_speedup": 10, "reference_speedup": 26.9, "points": 20}]
     }]})");
@@ -46,7 +46,10 @@ TEST(Rubric, ParsesEveryField) {
   EXPECT_EQ(stage.test_binary, "stage01_test");
   EXPECT_EQ(stage.bench_binary, "stage01_grade_bench");
   ASSERT_EQ(stage.tests.size(), 2u);
-  EXPECT_EQ(stage.tests[0].pattern, "^(Sizes/)?MatmulIjk\\.");
+  EXPECT_EQ(stage.tests[0].filter, "MatmulIjk.*:Sizes/MatmulIjk.*");
+  EXPECT_EQ(stage.tests[0].expected_tests, 16u);
+  EXPECT_TRUE(stage.may_call.empty());
+  EXPECT_EQ(rubric.baseline_binary, "grade_baselines");
   EXPECT_EQ(stage.tests[1].points, 5.5);
   ASSERT_EQ(stage.speed.size(), 1u);
   EXPECT_EQ(stage.speed[0].candidate, "student/matmul_ikj/512");
@@ -101,10 +104,24 @@ const Broken kBroken[] = {
      "stages[0].tests[1].points: expected a number, got string"},
     {"negative points", [](json& r) { r["stages"][0]["tests"][0]["points"] = -1; },
      "stages[0].tests[0].points: must be greater than 0, got -1"},
-    {"missing pattern", [](json& r) { r["stages"][0]["tests"][0].erase("pattern"); },
-     "stages[0].tests[0]: missing \"pattern\""},
-    {"bad regex", [](json& r) { r["stages"][0]["tests"][0]["pattern"] = "^(Matmul"; },
-     "stages[0].tests[0].pattern: \"^(Matmul\" is not a valid regex"},
+    {"missing filter", [](json& r) { r["stages"][0]["tests"][0].erase("filter"); },
+     "stages[0].tests[0]: missing \"filter\""},
+    {"filter with a space", [](json& r) { r["stages"][0]["tests"][0]["filter"] = "Matmul.* Add.*"; },
+     "stages[0].tests[0].filter: a GoogleTest filter has no spaces"},
+    {"missing test count", [](json& r) { r["stages"][0]["tests"][0].erase("tests"); },
+     "stages[0].tests[0]: missing \"tests\""},
+    {"zero test count", [](json& r) { r["stages"][0]["tests"][0]["tests"] = 0; },
+     "stages[0].tests[0].tests: expected a whole number >= 1, got 0"},
+    {"unknown speed case", [](json& r) { r["stages"][0]["speed"][0]["candidate"] = "student/matmul_ikj/513"; },
+     "stages[0].speed[0].candidate: \"student/matmul_ikj/513\" is not a case of the grader's catalog"},
+    {"baseline and candidate swapped", [](json& r) {
+       r["stages"][0]["speed"][0]["baseline"] = "student/matmul_ikj/512";
+       r["stages"][0]["speed"][0]["candidate"] = "baseline/matmul_ijk/512";
+     }, "stages[0].speed[0].baseline: a baseline case starts with \"baseline/\""},
+    {"different workloads", [](json& r) { r["stages"][0]["speed"][0]["candidate"] = "student/dot_simd/2048"; },
+     "\"baseline/matmul_ijk/512\" and \"student/dot_simd/2048\" time different workloads"},
+    {"unknown rule category", [](json& r) { r["stages"][0]["may_call"] = {"sockets"}; },
+     "stages[0].may_call[0]: \"sockets\" is not a rule a stage may be let off (blas, threads, files)"},
     {"stage not two digits", [](json& r) { r["stages"][0]["stage"] = "1"; },
      "stages[0].stage: expected two digits like \"01\", got \"1\""},
     {"stage twice", [](json& r) { r["stages"].push_back(r["stages"][0]); }, "stages[1].stage: stage 01 appears twice"},

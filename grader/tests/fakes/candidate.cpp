@@ -1,0 +1,71 @@
+// A stage's grade bench that times "student/dot_simd/2048" with the real harness and, as
+// FAKE_CANDIDATE says, behaves like an honest kernel or like a cheat the grader must catch:
+//   good        a correct dot product
+//   wrong       returns 0
+//   memo        returns its first result again whenever it sees the same arrays
+//   threads     keeps a second core busy while it runs
+//   slow_start  spends a second before main: work the timed calls do not show
+//   append      writes a second report into the grader's pipe as the program ends
+//   stub        a TODO stub: throws NotImplemented
+#include <array>
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+#include <thread>
+
+#include "accel/todo.hpp"
+#include "baselines.hpp"
+#include "harness.hpp"
+
+namespace {
+
+using namespace accel::grade;
+
+const std::string behaviour = std::getenv("FAKE_CANDIDATE") ? std::getenv("FAKE_CANDIDATE") : "good";
+
+const bool slow_start = [] {
+  if (behaviour == "slow_start") std::this_thread::sleep_for(std::chrono::seconds(1));
+  return true;
+}();
+
+struct AppendAtExit {
+  ~AppendAtExit() {
+    if (behaviour == "append") std::ofstream("/dev/fd/3") << "{\"benchmarks\": []}\n";
+  }
+} append_at_exit;
+
+std::atomic<bool> stop{false};
+struct Spinner {
+  std::thread thread;
+  ~Spinner() {
+    stop = true;
+    if (thread.joinable()) thread.join();
+  }
+} spinner;
+
+void dot(Workload& workload) {
+  DotWorkload& w = as<DotWorkload>(workload);
+  static const float* seen = nullptr;
+  static float remembered = 0;
+  if (behaviour == "stub") accel::not_implemented("02", "dot_simd", "stages/02_fake/fake.cpp");
+  if (behaviour == "threads" && !spinner.thread.joinable()) {
+    spinner.thread = std::thread([] {
+      while (!stop) {
+      }
+    });
+  }
+  if (behaviour == "memo" && seen == w.a.data()) {
+    w.result.data()[0] = remembered;
+    return;
+  }
+  const float value = behaviour == "wrong" ? 0.0f : accel::baselines::dot_strict(w.a.data(), w.b.data(), w.n());
+  w.result.data()[0] = remembered = value;
+  seen = w.a.data();
+}
+
+constexpr std::array kRunners = {RunnerEntry{"student/dot_simd/2048", Kind::dot, dot}};
+
+}  // namespace
+
+int main(int argc, char** argv) { return harness_main(argc, argv, kRunners); }
