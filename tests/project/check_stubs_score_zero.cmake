@@ -6,7 +6,7 @@
 include("${CMAKE_CURRENT_LIST_DIR}/student_build.cmake")
 require_student_file("${STUDENT_BIN}")
 file(REMOVE "${RESULTS}")
-execute_process(COMMAND "${GRADER}" --bin-dir "${STUDENT_BIN}" --json "${RESULTS}" --repetitions 1
+execute_process(COMMAND "${GRADER}" --bin-dir "${STUDENT_BIN}" --no-build --json "${RESULTS}" --repetitions 1
                 RESULT_VARIABLE exit_code OUTPUT_VARIABLE table ERROR_VARIABLE progress TIMEOUT 1200)
 if(NOT exit_code STREQUAL "0" OR NOT EXISTS "${RESULTS}")
   message(FATAL_ERROR "grader exited with '${exit_code}' (expected 0: grading ran):\n${progress}${table}")

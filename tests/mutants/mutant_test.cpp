@@ -1,0 +1,151 @@
+// The grader against wrong and cheating submissions (mutants.json): each mutant is the
+// reference solution with one patch, graded as a student's submission would be, in one
+// build tree shared by all (the grader deletes every earlier submission's stage programs
+// before it builds, so sharing it also tests that no submission is graded with another's).
+// Also the two ends of the scale: the reference as a submission gets full marks, the
+// course's stubs get 0.
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "child_process.hpp"
+#include "text.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using accel::grader::ChildCommand;
+using accel::grader::ChildResult;
+using accel::grader::read_text_file;
+using nlohmann::json;
+
+const fs::path kCourse = ACCEL_SOURCE_DIR;
+const fs::path kWork = ACCEL_MUTANT_WORK_DIR;  // submissions, results and the shared build tree
+
+json manifest() { return json::parse(read_text_file(kCourse / "tests" / "mutants" / "mutants.json")); }
+
+// A student's copy: stages/NN_slug/slug.cpp for every stage, taken from `from` (laid out
+// as solutions/ or stages/ are).
+fs::path make_submission(const std::string& name, const fs::path& from) {
+  const fs::path dir = kWork / "submissions" / name;
+  fs::remove_all(dir);
+  for (const fs::directory_entry& stage : fs::directory_iterator(from)) {
+    const fs::path source = stage.path() / (stage.path().filename().string().substr(3) + ".cpp");
+    fs::create_directories(dir / "stages" / stage.path().filename());
+    fs::copy_file(source, dir / "stages" / stage.path().filename() / source.filename());
+  }
+  return dir;
+}
+
+ChildResult run(std::vector<std::string> argv, const std::string& log_name, double seconds) {
+  ChildCommand command;
+  command.argv = std::move(argv);
+  command.stdout_file = kWork / (log_name + ".out");
+  command.stderr_file = kWork / (log_name + ".err");
+  command.time_limit = std::chrono::duration<double>(seconds);
+  return accel::grader::run_child(command);
+}
+
+// Grades `submission` (only `stage` when not empty) with few, short repetitions: enough to
+// tell a 10x kernel from a 1x one, cheap enough for CI. Returns results.json.
+json grade(const fs::path& submission, const std::string& stage, const std::string& name) {
+  const fs::path results = kWork / (name + ".results.json");
+  fs::remove(results);
+  std::vector<std::string> argv = {ACCEL_GRADER_EXE, "--submission", submission.string(), "--build-dir",
+                                   (kWork / "build").string(), "--json", results.string(), "--repetitions", "2",
+                                   "--bench-seconds", "0.05", "--test-timeout", "20"};
+  if (!stage.empty()) argv.insert(argv.end(), {"--stage", stage});
+  const ChildResult result = run(argv, name, 1500);
+  EXPECT_TRUE(result.exited_normally() && result.exit_code == 0)
+      << "grader " << result.describe() << "\n" << read_text_file(kWork / (name + ".err"));
+  return fs::exists(results) ? json::parse(read_text_file(results)) : json::object();
+}
+
+// "Stage 01 (naive_loops) speed: ikj vs ..." -> "ikj vs ...".
+std::string check_name(const json& entry) {
+  const std::string name = entry.at("name");
+  return name.substr(name.find(": ") + 2);
+}
+
+bool listed(const json& list, const std::string& name) {
+  for (const json& item : list) {
+    if (item == name) return true;
+  }
+  return false;
+}
+
+// One mutant of mutants.json, registered as a test of its own name (main, below).
+class MutantTest : public ::testing::Test {
+ public:
+  explicit MutantTest(json mutant) : mutant_(std::move(mutant)) {}
+  void TestBody() override;
+
+ private:
+  json mutant_;
+};
+
+void MutantTest::TestBody() {
+  const json& mutant = mutant_;
+  const std::string name = mutant.at("name"), stage = mutant.at("stage");
+  SCOPED_TRACE(name + ": " + mutant.at("what").get<std::string>());
+  const fs::path submission = make_submission(name, kCourse / "solutions");
+  const ChildResult patched = run({ACCEL_GIT_EXE, "-C", submission.string(), "apply", "-p1",
+                                   (kCourse / "tests" / "mutants" / (name + ".patch")).string()},
+                                  name + ".patch", 60);
+  ASSERT_TRUE(patched.exited_normally() && patched.exit_code == 0)
+      << name << ".patch does not apply to the reference any more:\n" << read_text_file(kWork / (name + ".patch.err"));
+
+  const json results = grade(submission, stage, name);
+  ASSERT_TRUE(results.contains("tests")) << "no results.json";
+  const json loses = mutant.at("loses"), may_lose = mutant.value("may_lose", json::array());
+  bool said = false, flagged = !mutant.contains("flag");
+  std::size_t lost = 0;
+  for (const json& entry : results.at("tests")) {
+    const std::string check = check_name(entry);
+    const bool full = entry.at("score").get<double>() >= entry.at("max_score").get<double>();
+    const std::string output = entry.at("output");
+    if (listed(loses, check)) {
+      EXPECT_FALSE(full) << "'" << check << "' kept its points:\n" << output;
+      lost += full ? 0 : 1;
+      said = said || output.find(mutant.at("says").get<std::string>()) != std::string::npos;
+      flagged = flagged || output.find("FLAG: " + mutant.value("flag", std::string())) != std::string::npos;
+    } else if (!listed(may_lose, check)) {
+      EXPECT_TRUE(full) << "'" << check << "' lost points it should keep:\n" << output;
+    }
+  }
+  EXPECT_EQ(lost, loses.size()) << "not every check in 'loses' was graded";
+  EXPECT_TRUE(said) << "no lost check says \"" << mutant.at("says").get<std::string>() << "\"";
+  EXPECT_TRUE(flagged) << "no lost check carries the flag \"" << mutant.value("flag", std::string()) << "\"";
+}
+
+TEST(Submission, ReferenceGetsFullMarks) {
+  const json results = grade(make_submission("reference", kCourse / "solutions"), "", "reference");
+  ASSERT_TRUE(results.contains("score")) << "no results.json";
+  EXPECT_EQ(results.at("score"), results.at("max_score")) << results.at("output").get<std::string>();
+}
+
+TEST(Submission, StubsScoreZero) {
+  const json results = grade(make_submission("stubs", kCourse / "stages"), "", "stubs");
+  ASSERT_TRUE(results.contains("score")) << "no results.json";
+  EXPECT_EQ(results.at("score"), 0) << results.at("output").get<std::string>();
+  EXPECT_GT(results.at("max_score"), 0);
+}
+
+}  // namespace
+
+// Each mutant is a test named after it: "Mutant.01_memoised_ikj".
+int main(int argc, char** argv) {
+  ::testing::InitGoogleTest(&argc, argv);
+  const json all = manifest();
+  for (const json& mutant : all.at("mutants")) {
+    const std::string name = mutant.at("name");
+    ::testing::RegisterTest("Mutant", name.c_str(), nullptr, nullptr, __FILE__, __LINE__,
+                            [mutant]() -> ::testing::Test* { return new MutantTest(mutant); });
+  }
+  return RUN_ALL_TESTS();
+}
