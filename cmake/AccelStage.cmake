@@ -1,8 +1,12 @@
-# accel_add_stage(NN slug [LINKS lib...]) turns one stage folder into its four targets:
+# accel_add_stage(NN slug [LINKS lib...] [TEST_LINKS lib...] [DEMO_LINKS lib...]) turns one
+# stage folder into its four targets:
 #   stageNN        library built from the one student-edited source (or its reference)
 #   stageNN_test   GoogleTest binary from tests/NN_slug_test.cpp, labels stage-NN;public
 #   stageNN_bench  Google Benchmark binary from the stage's bench.cpp
 #   stageNN_demo   the in-class runner from the stage's demo.cpp
+# LINKS go to the stage library (and so to everything built on it), TEST_LINKS only to the
+# test (e.g. an XML parser that checks a picture), DEMO_LINKS only to the demo (e.g. the BLAS
+# a demo compares against, which the stage library itself must not call);
 # and, when grader/benches/NN_slug_bench.cpp exists, stageNN_grade_bench: the grader's
 # own speed cases (grader-owned baselines against the stage library).
 
@@ -29,9 +33,9 @@ set(ACCEL_COMPILE_FLAGS "${CMAKE_CXX_FLAGS} ${CMAKE_CXX_FLAGS_${_accel_build_typ
 string(STRIP "${ACCEL_COMPILE_FLAGS}" ACCEL_COMPILE_FLAGS)
 
 function(accel_add_stage number slug)
-  cmake_parse_arguments(PARSE_ARGV 2 STAGE "" "" "LINKS")
+  cmake_parse_arguments(PARSE_ARGV 2 STAGE "" "" "LINKS;TEST_LINKS;DEMO_LINKS")
   set(stage "${number}_${slug}")
-  foreach(library IN LISTS STAGE_LINKS)
+  foreach(library IN LISTS STAGE_LINKS STAGE_TEST_LINKS)
     if(library MATCHES "::" AND NOT TARGET "${library}")  # e.g. BLAS::BLAS in a tests-only build
       message(STATUS "Stage ${number} is left out of this build: it needs ${library}")
       return()
@@ -55,7 +59,8 @@ function(accel_add_stage number slug)
   target_compile_definitions(stage${number} PRIVATE ACCEL_STAGE_SOURCE="stages/${stage}/${slug}.cpp")
 
   add_executable(stage${number}_test "${PROJECT_SOURCE_DIR}/tests/${stage}_test.cpp")
-  target_link_libraries(stage${number}_test PRIVATE stage${number} accel::check accel::flags GTest::gtest_main)
+  target_link_libraries(stage${number}_test PRIVATE stage${number} accel::check accel::flags GTest::gtest_main
+                                                    ${STAGE_TEST_LINKS})
   gtest_discover_tests(stage${number}_test
     TEST_PREFIX "stage-${number}."
     DISCOVERY_MODE PRE_TEST
@@ -69,6 +74,7 @@ function(accel_add_stage number slug)
     target_link_libraries(stage${number}_${program} PRIVATE stage${number} accel::flags)
   endforeach()
   target_link_libraries(stage${number}_bench PRIVATE accel::bench_main)
+  target_link_libraries(stage${number}_demo PRIVATE ${STAGE_DEMO_LINKS})
 
   set(grade_bench "${PROJECT_SOURCE_DIR}/grader/benches/${stage}_bench.cpp")
   if(EXISTS "${grade_bench}")
