@@ -292,6 +292,29 @@ void require_unique_labels(const char* list, const std::vector<Item>& items) {
   }
 }
 
+// Kernel labels go right of their dot, or above, below or left of it when a label placed
+// earlier is in the way: dots of similar kernels sit close together.
+struct LabelBox {
+  double x, y, width;
+  bool overlaps(const LabelBox& other) const {
+    return x < other.x + other.width && other.x < x + width && std::abs(y - other.y) < 12;
+  }
+};
+
+LabelBox place_label(std::vector<LabelBox>& placed, double x, double y, std::size_t characters) {
+  const double width = 6.2 * double(characters);
+  const std::array<LabelBox, 4> candidates{LabelBox{x + 8, y - 5, width}, LabelBox{x + 8, y - 19, width},
+                                           LabelBox{x + 8, y + 9, width}, LabelBox{x - 8 - width, y - 5, width}};
+  for (const LabelBox& box : candidates) {
+    if (std::none_of(placed.begin(), placed.end(), [&](const LabelBox& other) { return box.overlaps(other); })) {
+      placed.push_back(box);
+      return box;
+    }
+  }
+  placed.push_back(candidates.front());
+  return candidates.front();
+}
+
 struct LogAxes {
   std::pair<int, int> x, y;  // decades
   double px(double intensity) const {
@@ -381,10 +404,12 @@ void write_roofline_svg(const MachineRoofs& roofs, std::span<const KernelPoint> 
         << ")\" text-anchor=\"middle\" fill=\"" << colour << "\">" << escaped(roof.label) << " "
         << std::lround(roof.gbps) << " GB/s</text>\n";
   }
+  std::vector<LabelBox> placed;
   for (const KernelPoint& point : points) {
     const double x = axes.px(point.intensity), y = axes.py(point.gflops);
+    const LabelBox box = place_label(placed, x, y, point.label.size());
     svg << "<circle class=\"kernel\" data-label=\"" << escaped(point.label) << "\" cx=\"" << x << "\" cy=\"" << y
-        << "\" r=\"5\" fill=\"#ff7f0e\" stroke=\"black\"/>\n<text x=\"" << x + 8 << "\" y=\"" << y + 4
+        << "\" r=\"5\" fill=\"#ff7f0e\" stroke=\"black\"/>\n<text x=\"" << box.x << "\" y=\"" << box.y + 9
         << "\" font-size=\"11\">" << escaped(point.label) << "</text>\n";
   }
   svg << "</svg>\n";
