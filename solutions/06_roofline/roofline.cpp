@@ -292,8 +292,9 @@ void require_unique_labels(const char* list, const std::vector<Item>& items) {
   }
 }
 
-// Kernel labels go right of their dot, or above, below or left of it when a label placed
-// earlier is in the way: dots of similar kernels sit close together.
+// Kernel labels go right of their dot, or above, below or left of it when a dot or a label
+// placed earlier is in the way (dots of similar kernels sit close together), and never
+// past the page's edges.
 struct LabelBox {
   double x, y, width;
   bool overlaps(const LabelBox& other) const {
@@ -306,7 +307,8 @@ LabelBox place_label(std::vector<LabelBox>& placed, double x, double y, std::siz
   const std::array<LabelBox, 4> candidates{LabelBox{x + 8, y - 5, width}, LabelBox{x + 8, y - 19, width},
                                            LabelBox{x + 8, y + 9, width}, LabelBox{x - 8 - width, y - 5, width}};
   for (const LabelBox& box : candidates) {
-    if (std::none_of(placed.begin(), placed.end(), [&](const LabelBox& other) { return box.overlaps(other); })) {
+    const bool on_page = box.x >= 2 && box.x + box.width <= kWidth - 2;
+    if (on_page && std::none_of(placed.begin(), placed.end(), [&](const LabelBox& other) { return box.overlaps(other); })) {
       placed.push_back(box);
       return box;
     }
@@ -405,6 +407,7 @@ void write_roofline_svg(const MachineRoofs& roofs, std::span<const KernelPoint> 
         << std::lround(roof.gbps) << " GB/s</text>\n";
   }
   std::vector<LabelBox> placed;
+  for (const KernelPoint& point : points) placed.push_back({axes.px(point.intensity) - 6, axes.py(point.gflops) - 6, 12});
   for (const KernelPoint& point : points) {
     const double x = axes.px(point.intensity), y = axes.py(point.gflops);
     const LabelBox box = place_label(placed, x, y, point.label.size());

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -61,15 +62,18 @@ void store(float* p, Vec v) { __builtin_memcpy(p, &v, sizeof v); }
 // The clock: a chain of dependent integer additions retires one per cycle on every
 // current core; the empty asm keeps the compiler from merging them.
 double clock_ghz() {
-  constexpr long kSteps = 50'000'000;
+  constexpr long kSteps = 1'000'000;  // about 0.4 ms: short enough that the fastest of 101 runs is undisturbed
   double best = 1e30;
-  for (int run = 0; run < 5; ++run) {
+  for (int run = 0; run < 101; ++run) {
     std::uint64_t x = 0, one = 1;
     asm volatile("" : "+r"(one));
     const auto start = std::chrono::steady_clock::now();
-    for (long i = 0; i < kSteps; ++i) {
-      x += one;
-      asm volatile("" : "+r"(x));
+    for (long i = 0; i < kSteps; i += 8) {  // 8 additions per loop branch: the branch never limits
+#pragma GCC unroll 8
+      for (int u = 0; u < 8; ++u) {
+        x += one;
+        asm volatile("" : "+r"(x));
+      }
     }
     best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     if (x != std::uint64_t(kSteps)) return 0;
@@ -223,11 +227,6 @@ struct Row {
   double gflops() const { return cost.flops / seconds / 1e9; }
 };
 
-template <typename Fn>
-double median_seconds(int calls, Fn&& fn) {
-  return Profiler().measure_latency(fn, 1, calls) / 1e3;
-}
-
 std::string level_of(std::size_t bytes, const CpuInfo& info) {
   if (info.l1d_bytes != 0 && bytes <= info.l1d_bytes) return "L1";
   if (info.l2_bytes != 0 && bytes <= info.l2_bytes) return "L2";
@@ -326,50 +325,69 @@ int main(int argc, char** argv) try {
   };
 
   // ---- 3. the course's kernels (demo copies), at DRAM size and as matmuls ----
-  std::cout << "Measuring the kernels of stages 01-05 (demo copies; medians of several calls)...\n\n";
-  std::vector<Row> rows;
-  const std::size_t n = std::size_t{32} << 20;  // 128 MiB per array: every element-wise kernel streams from DRAM
-  const std::string n_text = "32 Mi floats";
-  const s06::Roofs dram_roofs = roofs_at("DRAM");
-  {
-    const Tensor a = Tensor::random({n}, 1, -4, 4), b = Tensor::random({n}, 2);
-    Tensor out({n});
-    float sink = 0;
-    rows.push_back({"01 add", n_text, s06::add_cost(n), dram_roofs, median_seconds(7, [&] { demo::add(a.data(), b.data(), out.data(), n); })});
-    rows.push_back({"01 relu", n_text, {double(n), 8.0 * double(n)}, dram_roofs, median_seconds(7, [&] { demo::relu(a.data(), out.data(), n); })});
-    rows.push_back({"02 dot", n_text, s06::dot_cost(n), dram_roofs, median_seconds(7, [&] { sink += demo::dot(a.data(), b.data(), n); })});
-    rows.push_back({"06 triad", n_text, s06::triad_cost(n), dram_roofs, median_seconds(7, [&] { demo::triad(out.data(), a.data(), b.data(), n); })});
-    std::vector<Tensor> scratch;
-    for (int i = 0; i < 7; ++i) scratch.emplace_back(Shape{n});
-    rows.push_back({"04 gelu, 7 vector passes", n_text, s06::gelu_unfused_cost(n), dram_roofs,
-                    median_seconds(5, [&] { demo::gelu_seven_passes(a.data(), scratch, n); })});
-    rows.push_back({"04 gelu fused", n_text, s06::gelu_fused_cost(n), dram_roofs,
-                    median_seconds(7, [&] { demo::gelu_fused<false>(a.data(), out.data(), n); })});
-    rows.push_back({"04 gelu fused, streaming", n_text, s06::gelu_fused_cost(n), dram_roofs,
-                    median_seconds(7, [&] { demo::gelu_fused<true>(a.data(), out.data(), n); })});
-    const std::size_t m = n / 8;  // std::tanh is slow: a smaller array, still 32 MiB
-    rows.push_back({"04 gelu std::tanh", "4 Mi floats", s06::gelu_fused_cost(m), roofs_at(level_of(8 * m, info)),
-                    median_seconds(3, [&] { demo::gelu_scalar_tanh(a.data(), out.data(), m); })});
-    if (sink == 42.0f) std::cout << ' ';
-  }
-  for (std::size_t size : {std::size_t{512}, std::size_t{1024}}) {
-    const Tensor A = Tensor::random({size, size}, 3), B = Tensor::random({size, size}, 4);
-    Tensor C({size, size});
-    const s06::Roofs in_cache = roofs_at(level_of(12 * size * size, info));
-    const std::string text = std::to_string(size) + "²";
-    if (size == 512) {
-      rows.push_back({"01 matmul ikj 512", text, s06::matmul_ideal_cost(size), in_cache,
-                      median_seconds(5, [&] { demo::matmul_ikj(A.data(), B.data(), C.data(), size); })});
-    } else {
-      rows.push_back({"05 matmul tiled 1024 (stand-in)", text, s06::matmul_ideal_cost(size), in_cache,
-                      median_seconds(3, [&] { demo::matmul_tiled(A.data(), B.data(), C.data(), size); })});
+  // Round robin: every kernel once per round, seven rounds, the median per kernel; the DRAM
+  // roof is your triad again in the first, middle and last round (the median of the three
+  // is used). A shared machine's memory bandwidth drifts: this way every kernel and the
+  // roof see the same spells of contention.
+  std::cout << "Measuring the kernels of stages 01-05 (demo copies), 7 rounds...\n\n";
+  struct Kernel {
+    std::string label, size;
+    OpCost cost;
+    std::string level;
+    std::function<void()> call;
+    std::vector<double> seconds;
+  };
+  const std::size_t n = std::size_t{32} << 20, m = n / 8;  // 128 MiB per array: DRAM (m: std::tanh is slow)
+  const Tensor a = Tensor::random({n}, 1, -4, 4), b = Tensor::random({n}, 2);
+  Tensor out({n});
+  std::vector<Tensor> scratch;
+  for (int i = 0; i < 7; ++i) scratch.emplace_back(Shape{n});
+  const Tensor A = Tensor::random({1024, 1024}, 3), B = Tensor::random({1024, 1024}, 4);
+  Tensor C({1024, 1024});
+  float sink = 0;
 #if defined(ACCEL_BLAS_OPENBLAS)
-      openblas_set_num_threads(1);  // one core, like every other kernel here
+  openblas_set_num_threads(1);  // one core, like every other kernel here
 #endif
-      rows.push_back({"03 BLAS sgemm 1024", text, s06::matmul_ideal_cost(size), in_cache,
-                      median_seconds(7, [&] { demo::matmul_blas(A.data(), B.data(), C.data(), size); })});
+  const std::string big = "32 Mi floats";
+  std::vector<Kernel> kernels{
+      {"01 add", big, s06::add_cost(n), "DRAM", [&] { demo::add(a.data(), b.data(), out.data(), n); }, {}},
+      {"01 relu", big, {double(n), 8.0 * double(n)}, "DRAM", [&] { demo::relu(a.data(), out.data(), n); }, {}},
+      {"02 dot", big, s06::dot_cost(n), "DRAM", [&] { sink += demo::dot(a.data(), b.data(), n); }, {}},
+      {"06 triad", big, s06::triad_cost(n), "DRAM", [&] { demo::triad(out.data(), a.data(), b.data(), n); }, {}},
+      {"04 gelu, 7 vector passes", big, s06::gelu_unfused_cost(n), "DRAM",
+       [&] { demo::gelu_seven_passes(a.data(), scratch, n); }, {}},
+      {"04 gelu fused", big, s06::gelu_fused_cost(n), "DRAM", [&] { demo::gelu_fused<false>(a.data(), out.data(), n); }, {}},
+      {"04 gelu fused, streaming", big, s06::gelu_fused_cost(n), "DRAM",
+       [&] { demo::gelu_fused<true>(a.data(), out.data(), n); }, {}},
+      {"04 gelu std::tanh", "4 Mi floats", s06::gelu_fused_cost(m), level_of(8 * m, info),
+       [&] { demo::gelu_scalar_tanh(a.data(), out.data(), m); }, {}},
+      {"01 matmul ikj 512", "512²", s06::matmul_ideal_cost(512), level_of(12 * 512 * 512, info),
+       [&] { demo::matmul_ikj(A.data(), B.data(), C.data(), 512); }, {}},
+      {"05 matmul tiled 1024 (stand-in)", "1024²", s06::matmul_ideal_cost(1024), level_of(12 << 20, info),
+       [&] { demo::matmul_tiled(A.data(), B.data(), C.data(), 1024); }, {}},
+      {"03 BLAS sgemm 1024", "1024²", s06::matmul_ideal_cost(1024), level_of(12 << 20, info),
+       [&] { demo::matmul_blas(A.data(), B.data(), C.data(), 1024); }, {}}};
+  std::vector<double> dram_samples;
+  for (const Kernel& kernel : kernels) kernel.call();  // warm-up
+  for (int round = 0; round < 7; ++round) {
+    if (round % 3 == 0) dram_samples.push_back(s06::stream_triad_gbps(dram));
+    for (Kernel& kernel : kernels) {
+      const auto start = std::chrono::steady_clock::now();
+      kernel.call();
+      kernel.seconds.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
   }
+  if (sink == 42.0f) std::cout << ' ';
+  std::sort(dram_samples.begin(), dram_samples.end());
+  roofs.memory.back().gbps = dram_samples[1];
+  std::vector<Row> rows;
+  for (Kernel& kernel : kernels) {
+    std::nth_element(kernel.seconds.begin(), kernel.seconds.begin() + 3, kernel.seconds.end());
+    rows.push_back({kernel.label, kernel.size, kernel.cost, roofs_at(kernel.level), kernel.seconds[3]});
+  }
+  std::cout << "DRAM roof during the rounds: " << fixed(dram_samples[0], 1) << ", " << fixed(dram_samples[1], 1) << ", "
+            << fixed(dram_samples[2], 1) << " GB/s; the median, " << fixed(roofs.memory.back().gbps, 1)
+            << " GB/s, is used below.\n\n";
 
   // ---- 4. the seed's table, measured ----
   std::cout << "Roofline analysis in practice (predicted: your predict_seconds with the peak and the roof of the\n"
