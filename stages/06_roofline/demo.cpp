@@ -313,10 +313,10 @@ int main(int argc, char** argv) try {
   }
   triads.print(std::cout);
   for (const auto& [level, bytes] : std::vector<std::pair<std::string, std::size_t>>{
-           {"L1", l1 / 2}, {"L2", l2 / 2}, {"L3", l3 / 8}, {"DRAM", dram}}) {
+           {"L1", l1 / 3}, {"L2", l2 / 2}, {"L3", l3 / 8}, {"DRAM", dram}}) {
     roofs.memory.push_back({level, s06::stream_triad_gbps(bytes)});
   }
-  std::cout << "Memory roofs (triad at half the L1 and L2, an eighth of the L3, " << (dram >> 20) << " MiB):";
+  std::cout << "Memory roofs (triad at a third of the L1, half the L2, an eighth of the L3, " << (dram >> 20) << " MiB):";
   for (const auto& roof : roofs.memory) std::cout << "  " << roof.label << " " << fixed(roof.gbps, 1) << " GB/s";
   std::cout << "\n\n";
   const auto roofs_at = [&](const std::string& level) {
