@@ -117,7 +117,8 @@ struct KernelPoint {
 // (width="800" height="560"). Both axes are logarithmic over whole decades: x from the
 // decade at or below the smallest to the decade at or above the largest of every
 // point's intensity and every ridge point (peak / bandwidth of each memory roof); y
-// likewise over every point's GFLOP/s and every compute roof. So that a program can check
+// likewise over every point's GFLOP/s and every compute roof; each axis at least one
+// decade long. So that a program can check
 // the picture, these elements carry a class attribute (other elements are free):
 //   <text class="x-tick" x="…">0.1</text>   one per decade of x; its x attribute is the
 //                                           horizontal position of that value
@@ -125,7 +126,8 @@ struct KernelPoint {
 //                                           vertical position of that value
 //   <text class="x-title">…FLOP/byte…</text> and <text class="y-title">…GFLOP/s…</text>
 //   <line class="compute-roof" data-label="FMA peak" x1 y1 x2 y2/>  horizontal, from where
-//       the fastest memory roof reaches this height to the right end of the x axis
+//       the fastest memory roof reaches this height (or from the left end of the x axis,
+//       if that is further right) to the right end of the x axis
 //   <line class="memory-roof" data-label="DRAM" x1 y1 x2 y2/>  GFLOP/s = GB/s × intensity,
 //       from the left end of the x axis (or from the bottom of the y axis, where the line
 //       enters there) up to its ridge point, where it meets the FMA peak
@@ -134,8 +136,8 @@ struct KernelPoint {
 // numbers ("0.01", "1", "1000"). Writes nothing and throws std::invalid_argument when
 // there is no compute roof or no memory roof, a compute roof is above the first, a roof or
 // a point is not positive and finite, or a label repeats among the compute roofs, the
-// memory roofs or the points; throws
-// std::runtime_error naming the path when the file cannot be written.
+// memory roofs or the points; throws std::runtime_error naming the path when the file
+// cannot be written.
 void write_roofline_svg(const MachineRoofs& roofs, std::span<const KernelPoint> points, const std::string& path);
 
 }  // namespace accel::stage06
