@@ -30,6 +30,13 @@ else()
   accel_require(GTest libgtest-dev googletest)
 endif()
 find_package(Threads REQUIRED)
+# pugixml: stage 06's test reads the roofline SVG with a real XML parser. A cross build
+# without the target's pugixml leaves stage 06 out (accel_add_stage, TEST_LINKS).
+if(CMAKE_CROSSCOMPILING)
+  find_package(pugixml QUIET)
+else()
+  accel_require(pugixml libpugixml-dev pugixml)
+endif()
 
 # Tests-only builds (the aarch64 cross build) stop here: benches, demos, the grader and
 # BLAS are not built, and the toolkit reports the BLAS as "none".

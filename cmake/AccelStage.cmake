@@ -1,4 +1,5 @@
-# accel_add_stage(NN slug [LINKS lib...]) turns one stage folder into its four targets:
+# accel_add_stage(NN slug [LINKS lib...] [TEST_LINKS lib...] [PROGRAM_LINKS lib...]) turns one
+# stage folder into its four targets:
 #   stageNN        library built from the one student-edited source (or its reference)
 #   stageNN_test   GoogleTest binary from tests/NN_slug_test.cpp, labels stage-NN;public
 #   stageNN_bench  Google Benchmark binary from the stage's bench.cpp
@@ -6,7 +7,10 @@
 # and, when grader/benches/NN_slug_bench.cpp exists, stageNN_grade_bench: the student's
 # kernels as the grader times them (grader/harness; the baselines run in grade_baselines).
 #
-# LINKS are what the stage's own code may call beyond the toolkit (e.g. accel::blas). The
+# LINKS are what the stage's own code may call beyond the toolkit (e.g. accel::blas); they
+# reach everything built on the library. TEST_LINKS go to the test only (e.g. an XML
+# parser that checks a picture), PROGRAM_LINKS to the demo and the lesson bench only (e.g.
+# the BLAS they compare against, which the stage library itself must not call). The
 # grader checks the stage library's symbols against the rubric's rules before it runs
 # anything. In a submission build every stage's test and grade bench also link BLAS, so a
 # stage that calls BLAS where it may not is judged by that check (its speed checks lose,
@@ -41,9 +45,9 @@ set(ACCEL_COMPILE_FLAGS "${CMAKE_CXX_FLAGS} ${CMAKE_CXX_FLAGS_${_accel_build_typ
 string(STRIP "${ACCEL_COMPILE_FLAGS}" ACCEL_COMPILE_FLAGS)
 
 function(accel_add_stage number slug)
-  cmake_parse_arguments(PARSE_ARGV 2 STAGE "" "" "LINKS")
+  cmake_parse_arguments(PARSE_ARGV 2 STAGE "" "" "LINKS;TEST_LINKS;PROGRAM_LINKS")
   set(stage "${number}_${slug}")
-  foreach(library IN LISTS STAGE_LINKS)
+  foreach(library IN LISTS STAGE_LINKS STAGE_TEST_LINKS)
     if(library MATCHES "::" AND NOT TARGET "${library}")  # e.g. BLAS::BLAS in a tests-only build
       message(STATUS "Stage ${number} is left out of this build: it needs ${library}")
       return()
@@ -73,7 +77,7 @@ function(accel_add_stage number slug)
 
   add_executable(stage${number}_test "${PROJECT_SOURCE_DIR}/tests/${stage}_test.cpp")
   target_link_libraries(stage${number}_test PRIVATE stage${number} accel::check accel::flags GTest::gtest_main
-                                                    ${executable_links})
+                                                    ${executable_links} ${STAGE_TEST_LINKS})
   gtest_discover_tests(stage${number}_test
     TEST_PREFIX "stage-${number}."
     DISCOVERY_MODE PRE_TEST
@@ -87,6 +91,9 @@ function(accel_add_stage number slug)
     target_link_libraries(stage${number}_${program} PRIVATE stage${number} accel::flags)
   endforeach()
   target_link_libraries(stage${number}_bench PRIVATE accel::bench_main)
+  foreach(program IN ITEMS bench demo)
+    target_link_libraries(stage${number}_${program} PRIVATE ${STAGE_PROGRAM_LINKS})
+  endforeach()
 
   set(grade_bench "${PROJECT_SOURCE_DIR}/grader/benches/${stage}_bench.cpp")
   if(EXISTS "${grade_bench}")
