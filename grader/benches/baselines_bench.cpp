@@ -41,4 +41,4 @@ constexpr std::array kRunners = {
 
 }  // namespace
 
-int main(int argc, char** argv) { return harness_main(argc, argv, kRunners, machine_probes()); }
+int main(int argc, char** argv) { return harness_main(argc, argv, kRunners, machine_probes(), machine_values()); }

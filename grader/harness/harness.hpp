@@ -5,6 +5,7 @@
 //
 //   <bench> --case student/matmul_ikj/512 --seed 7 --iterations 40 --report FILE --dump FILE
 //   <bench> --case ... --min-time 0.02 ...    (a short calibration run: GB picks the count)
+//   <bench> --case student/stream_triad_gbps --args 1048576 --dump FILE   (a value case)
 //   <bench> --list                            (the cases this program can time)
 //
 // Every call of the timed loop first prepares that call's inputs (Workload::prepare), then
@@ -14,6 +15,8 @@
 // the program does at exit can rewrite them.
 
 #include <span>
+#include <stdexcept>
+#include <string>
 #include <string_view>
 
 #include <benchmark/benchmark.h>
@@ -37,7 +40,24 @@ struct Probe {
   void (*run)(benchmark::State&);
 };
 
-int harness_main(int argc, char** argv, std::span<const RunnerEntry> runners, std::span<const Probe> probes = {});
+// A function whose returned value the grader checks, rather than its speed: the roofline
+// stage's measuring functions and model, and the grader's own measurements they are
+// compared with. Called once with the --args numbers; the dump holds two floats: the
+// value, and the call's wall time by the harness's clock (a measurement that took no
+// time did not measure).
+struct ValueEntry {
+  std::string_view name;  // "student/peak_gflops"
+  double (*run)(std::span<const double> args);
+};
+
+// args[i] of a value case; std::invalid_argument when the grader passed fewer.
+inline double argument(std::span<const double> args, std::size_t i) {
+  if (i >= args.size()) throw std::invalid_argument("a value case got " + std::to_string(args.size()) + " arguments");
+  return args[i];
+}
+
+int harness_main(int argc, char** argv, std::span<const RunnerEntry> runners, std::span<const Probe> probes = {},
+                 std::span<const ValueEntry> values = {});
 
 // The runner of every matmul kernel with the course's pointer signature.
 template <MatmulKernel Kernel>

@@ -134,25 +134,34 @@ std::vector<CheckResult> grade_stage(const Stage& stage, const GradeOptions& opt
     checks.push_back(grade_group(stage, group, options));
   }
 
-  if (stage.speed.empty()) return checks;
+  // Speed and measurement checks share their gate: rules kept, the bench built, every test
+  // group at full marks.
+  if (stage.speed.empty() && stage.measures.empty()) return checks;
+  auto zero_all = [&](const std::string& measured, const std::string& reason, const std::string& flag = {}) {
+    std::vector<CheckResult> zeros = zero_checks(stage, Kind::speed, measured, reason, flag);
+    for (CheckResult& check : zero_checks(stage, Kind::measure, measured, reason, flag)) zeros.push_back(std::move(check));
+    return zeros;
+  };
   std::vector<CheckResult> speed_checks;
   if (!violations) {
-    speed_checks = zero_checks(stage, Kind::speed, "not checked", "the stage's rules could not be checked: " + audit_error);
+    speed_checks = zero_all("not checked", "the stage's rules could not be checked: " + audit_error);
   } else if (!violations->empty()) {
     std::string reasons;
     const std::string source = StageSource{stage.id, stage.name}.relative_source().string();
     for (const Violation& violation : *violations) reasons += describe(violation, stage.id, source) + "\n";
-    speed_checks = zero_checks(stage, Kind::speed, "rule broken", "rule broken: " + reasons.substr(0, reasons.size() - 1),
-                               "rule broken");
+    speed_checks = zero_all("rule broken", "rule broken: " + reasons.substr(0, reasons.size() - 1), "rule broken");
   } else if (failure != options.not_built.end() && !failure->second.bench.empty()) {
-    speed_checks = zero_checks(stage, Kind::speed, "does not compile", failure->second.bench);
+    speed_checks = zero_all("does not compile", failure->second.bench);
   } else if (!correctness_complete(checks)) {
-    speed_checks = zero_checks(stage, Kind::speed, "skipped", "skipped: correctness tests fail");
+    speed_checks = zero_all("skipped", "skipped: correctness tests fail");
   } else if (!fs::exists(options.bin_dir / stage.bench_binary)) {
-    speed_checks = zero_checks(stage, Kind::speed, "not run", stage.bench_binary + " not found in " + options.bin_dir.string());
+    speed_checks = zero_all("not run", stage.bench_binary + " not found in " + options.bin_dir.string());
   } else {
     const bool threads_allowed = std::ranges::find(stage.may_call, "threads") != stage.may_call.end();
     for (const SpeedCheck& check : stage.speed) speed_checks.push_back(speed.measure(stage, check, threads_allowed));
+    if (!stage.measures.empty()) {
+      for (CheckResult& check : speed.measure_roofline(stage, threads_allowed)) speed_checks.push_back(std::move(check));
+    }
   }
   for (CheckResult& check : speed_checks) checks.push_back(std::move(check));
   return checks;

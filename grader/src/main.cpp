@@ -101,7 +101,7 @@ std::map<std::string, BuildFailure> build_stages(const BuildTools& tools, const 
       failures[stage->id].tests = "does not compile: " + source + "\n" + tests.errors;
       continue;
     }
-    if (stage->speed.empty()) continue;
+    if (stage->speed.empty() && stage->measures.empty()) continue;
     const StageBuild bench = build_targets(tools, build_dir, {stage->bench_binary}, work_dir / ("build-" + stage->id + "-bench.log"));
     if (!bench.ok) failures[stage->id].bench = "does not compile: " + stage->bench_binary + " with " + source + "\n" + bench.errors;
   }

@@ -11,7 +11,14 @@
 namespace accel::grader {
 namespace {
 
-const char* kind_text(CheckResult::Kind kind) { return kind == CheckResult::Kind::tests ? "tests" : "speed"; }
+const char* kind_text(CheckResult::Kind kind) {
+  switch (kind) {
+    case CheckResult::Kind::tests: return "tests";
+    case CheckResult::Kind::speed: return "speed";
+    case CheckResult::Kind::measure: return "measure";
+  }
+  return "";
+}
 
 std::string indented(const std::string& text, const std::string& indent) {
   std::string result = indent;
@@ -78,7 +85,10 @@ void print_report(std::ostream& out, const std::vector<CheckResult>& checks) {
 
 std::string entry_name(const CheckResult& check) {
   return "Stage " + check.stage + " (" + check.stage_name + ") " +
-         (check.kind == CheckResult::Kind::tests ? "correctness: " : "speed: ") + check.name;
+         (check.kind == CheckResult::Kind::tests   ? "correctness: "
+          : check.kind == CheckResult::Kind::speed ? "speed: "
+                                                   : "measurement: ") +
+         check.name;
 }
 
 std::string results_json(const std::vector<CheckResult>& checks, double execution_seconds,

@@ -128,9 +128,31 @@ SpeedCheck parse_speed_check(const json& value, const std::string& where) {
   return check;
 }
 
+MeasureCheck parse_measure(const json& value, const std::string& where) {
+  require_object(value, where);
+  MeasureCheck check{get_string(value, where, "name"), get_string(value, where, "kind"), 0, 0, 0};
+  const bool prediction = check.kind == "prediction";
+  if (!prediction && check.kind != "peak" && check.kind != "triad_dram" && check.kind != "triad_l2") {
+    fail(where + ".kind", "\"" + check.kind + "\" is not a measurement (peak, triad_dram, triad_l2, prediction)");
+  }
+  const char* threshold = prediction ? "max_error" : "min_ratio";
+  const char* reference = prediction ? "reference_error" : "reference_ratio";
+  reject_unknown_keys(value, where, {"name", "kind", threshold, reference, "points"});
+  check.threshold = get_positive(value, where, threshold);
+  check.reference = get_positive(value, where, reference);
+  check.points = get_positive(value, where, "points");
+  // As with speedups: the bar leaves a correct solution room on a noisy laptop.
+  if (prediction ? check.reference > check.threshold * 0.8 : check.threshold > check.reference * 0.85) {
+    fail(where, std::string(threshold) + " " + number_text(check.threshold) + " leaves too little room beside " +
+                    reference + " " + number_text(check.reference));
+  }
+  return check;
+}
+
 Stage parse_stage(const json& value, const std::string& where) {
   require_object(value, where);
-  reject_unknown_keys(value, where, {"stage", "name", "test_binary", "bench_binary", "may_call", "tests", "speed"});
+  reject_unknown_keys(value, where,
+                     {"stage", "name", "test_binary", "bench_binary", "may_call", "tests", "speed", "measures"});
   Stage stage;
   stage.id = get_string(value, where, "stage");
   if (!std::regex_match(stage.id, std::regex("[0-9][0-9]"))) {
@@ -169,7 +191,15 @@ Stage parse_stage(const json& value, const std::string& where) {
       claim_name(stage.speed.back().name, place + ".name");
     }
   }
-  if (!stage.speed.empty() && stage.bench_binary.empty()) {
+  if (value.contains("measures")) {
+    const json& measures = require_array(value, where, "measures");
+    for (std::size_t i = 0; i < measures.size(); ++i) {
+      const std::string place = where + ".measures[" + std::to_string(i) + "]";
+      stage.measures.push_back(parse_measure(measures[i], place));
+      claim_name(stage.measures.back().name, place + ".name");
+    }
+  }
+  if ((!stage.speed.empty() || !stage.measures.empty()) && stage.bench_binary.empty()) {
     fail(where, "missing \"bench_binary\" (the stage has speed checks)");
   }
   return stage;
@@ -181,6 +211,7 @@ double Stage::max_points() const {
   double total = 0;
   for (const TestGroup& group : tests) total += group.points;
   for (const SpeedCheck& check : speed) total += check.points;
+  for (const MeasureCheck& check : measures) total += check.points;
   return total;
 }
 

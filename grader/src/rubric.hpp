@@ -31,6 +31,24 @@ struct SpeedCheck {
   double points = 0;
 };
 
+// Stage 06's measuring functions against the grader's own measurements, on this machine:
+//   peak        the student's peak_gflops() against the grader's FMA probe: at least
+//               `threshold` × the narrowest vector probe (256-bit on x86-64), so a kernel
+//               in the widest vectors every course machine has passes; above 1.25 × the
+//               widest probe is implausible
+//   triad_dram  the student's stream_triad_gbps(bytes) against the grader's triad at the
+//   triad_l2    same footprint (4 × L3, 256 MiB to 1 GiB; half of L2): at least `threshold` ×
+//   prediction  the student's predict_seconds for the grader's add over a DRAM footprint,
+//               fed the student's own peak and DRAM triad, within `threshold` (relative
+//               error) of the time the grader measures
+struct MeasureCheck {
+  std::string name;
+  std::string kind;
+  double threshold = 0;   // min_ratio, or max_error for a prediction
+  double reference = 0;   // reference_ratio or reference_error: what the reference reached here
+  double points = 0;
+};
+
 struct Stage {
   std::string id;  // two digits, "01"
   std::string name;
@@ -39,6 +57,7 @@ struct Stage {
   std::vector<std::string> may_call;  // rule categories this stage may use (audit.hpp), e.g. "blas"
   std::vector<TestGroup> tests;
   std::vector<SpeedCheck> speed;
+  std::vector<MeasureCheck> measures;
 
   double max_points() const;
 };

@@ -146,6 +146,13 @@ std::string requirement_text(const SpeedCheck& check) {
   return ratio(check.min_speedup) + " (ref " + ratio(check.reference_speedup) + ")";
 }
 
+std::string requirement_text(const MeasureCheck& check) {
+  if (check.kind == "prediction") {
+    return "<= " + fixed(100 * check.threshold, 0) + " % (ref " + fixed(100 * check.reference, 0) + " %)";
+  }
+  return fixed(check.threshold, 2) + "x (ref " + fixed(check.reference, 2) + "x)";
+}
+
 bool correctness_complete(const std::vector<CheckResult>& test_checks) {
   return std::ranges::all_of(test_checks, [](const CheckResult& check) { return check.full_marks(); });
 }
@@ -158,10 +165,15 @@ std::vector<CheckResult> zero_checks(const Stage& stage, CheckResult::Kind kind,
       checks.push_back(make_check(stage, kind, group.name, group.points));
       checks.back().required = std::to_string(group.expected_tests) + "/" + std::to_string(group.expected_tests) + " pass";
     }
-  } else {
+  } else if (kind == CheckResult::Kind::speed) {
     for (const SpeedCheck& speed : stage.speed) {
       checks.push_back(make_check(stage, kind, speed.name, speed.points));
       checks.back().required = requirement_text(speed);
+    }
+  } else {
+    for (const MeasureCheck& measure : stage.measures) {
+      checks.push_back(make_check(stage, kind, measure.name, measure.points));
+      checks.back().required = requirement_text(measure);
     }
   }
   for (CheckResult& check : checks) {

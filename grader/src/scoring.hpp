@@ -13,7 +13,7 @@ namespace accel::grader {
 
 // One row of the score table and one entry of results.json.
 struct CheckResult {
-  enum class Kind { tests, speed };
+  enum class Kind { tests, speed, measure };
   std::string stage;       // "01"
   std::string stage_name;  // "naive_loops"
   Kind kind = Kind::tests;
@@ -45,6 +45,7 @@ CheckResult score_test_group(const Stage& stage, const TestGroup& group, const s
 
 // The table's "required" cell of a speed check: "6.00x (ref 20.7x)".
 std::string requirement_text(const SpeedCheck& check);
+std::string requirement_text(const MeasureCheck& check);  // "0.80x (ref 1.50x)", "<= 25 % (ref 14 %)"
 
 // True when every test group has full marks: the condition for running speed checks.
 bool correctness_complete(const std::vector<CheckResult>& test_checks);

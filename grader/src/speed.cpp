@@ -11,6 +11,7 @@
 #include "bench_report.hpp"
 #include "child_process.hpp"
 #include "text.hpp"
+#include "timed_runs.hpp"
 #include "verify.hpp"
 #include "workloads.hpp"
 
@@ -19,138 +20,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr double kCalibrationSeconds = 0.05;
-constexpr double kProbeSeconds = 0.1;
-constexpr double kPlausibilityMargin = 1.25;  // measured limits are medians of short runs
-constexpr double kCountJitter = 0.15;         // timed calls drawn from n·[0.85, 1.15]
-constexpr int kReportFd = 3, kDumpFd = 4;
-
-// What a timed process sent and did.
-struct TimedRun {
-  std::string problem;      // non-empty: the run cannot be used, and why
-  bool untrusted = false;   // the problem is a report or output no honest run sends
-  double wall_seconds = 0;  // by the grader's clock
-  double cpu_seconds = 0;   // by the kernel
-  double seconds_per_call = 0;
-  std::uint64_t calls = 0;  // timed calls, by the report
-  double flops_per_second = 0, bytes_per_second = 0;
-  std::uint64_t last_call = 0;  // by the dump
-  std::vector<float> output;
-};
-
-std::string fate(const std::string& binary, const ChildResult& child, const fs::path& stderr_file) {
-  const std::string err = read_text_file(stderr_file);
-  if (const std::string function = not_implemented_function(err); !function.empty()) {
-    return "not implemented: " + function;
-  }
-  std::string text = binary + " " + child.describe();
-  if (const std::string tail = last_lines(err, 5); !tail.empty()) text += "\nlast lines of stderr:\n" + tail;
-  return text;
-}
-
-// The dump: magic, last call, count, floats, and not one byte more.
-bool read_dump(const std::string& bytes, TimedRun& run) {
-  constexpr std::size_t kHeader = sizeof grade::kDumpMagic + 2 * sizeof(std::uint64_t);
-  if (bytes.size() < kHeader || std::memcmp(bytes.data(), grade::kDumpMagic, sizeof grade::kDumpMagic) != 0) {
-    return false;
-  }
-  std::uint64_t count = 0;
-  std::memcpy(&run.last_call, bytes.data() + sizeof grade::kDumpMagic, sizeof run.last_call);
-  std::memcpy(&count, bytes.data() + sizeof grade::kDumpMagic + sizeof run.last_call, sizeof count);
-  if (bytes.size() != kHeader + count * sizeof(float)) return false;
-  run.output.resize(count);
-  std::memcpy(run.output.data(), bytes.data() + kHeader, count * sizeof(float));
-  return true;
-}
-
-TimedRun run_case(const SpeedOptions& options, const std::string& binary, const std::string& case_name,
-                  std::uint64_t seed, std::optional<std::uint64_t> calls, bool has_output) {
-  const fs::path out = options.work_dir / (binary + ".stdout"), err = options.work_dir / (binary + ".stderr");
-  ChildCommand command;
-  command.argv = {(options.bin_dir / binary).string(), "--case", case_name, "--seed", std::to_string(seed),
-                  "--report", "/dev/fd/" + std::to_string(kReportFd), "--dump", "/dev/fd/" + std::to_string(kDumpFd)};
-  if (calls) {
-    command.argv.insert(command.argv.end(), {"--iterations", std::to_string(*calls)});
-  } else {
-    command.argv.insert(command.argv.end(), {"--min-time", fixed(has_output ? kCalibrationSeconds : kProbeSeconds, 3)});
-  }
-  command.stdout_file = out;
-  command.stderr_file = err;
-  command.time_limit = std::chrono::duration<double>(options.time_limit_seconds);
-  // One core for the BLAS and OpenMP, whatever the machine: ratios compare one core with one.
-  command.environment = {{"OPENBLAS_NUM_THREADS", "1"}, {"OMP_NUM_THREADS", "1"}, {"VECLIB_MAXIMUM_THREADS", "1"}};
-  command.capture_fds = {kReportFd, kDumpFd};
-  const ChildResult child = run_child(command);
-
-  TimedRun run;
-  run.wall_seconds = child.seconds;
-  run.cpu_seconds = child.cpu_seconds;
-  if (child.capture_overflow) {
-    run.problem = binary + " " + child.describe();
-    run.untrusted = true;
-    return run;
-  }
-  if (!child.exited_normally() || child.exit_code != 0) {
-    run.problem = fate(binary, child, err);
-    return run;
-  }
-  std::vector<BenchRun> reported;
-  try {
-    reported = parse_bench_json(child.captured.at(kReportFd));
-  } catch (const ReportError& error) {
-    run.problem = binary + "'s benchmark report: " + error.what();
-    run.untrusted = error.untrusted();
-    return run;
-  }
-  if (reported.size() != 1 || reported[0].name.rfind(case_name, 0) != 0) {
-    run.problem = binary + " reported " + std::to_string(reported.size()) + " runs where one run of " + case_name +
-                  " was asked for: report not trusted";
-    run.untrusted = true;
-    return run;
-  }
-  const BenchRun& bench = reported[0];
-  if (!bench.error.empty()) {
-    const std::string function = not_implemented_function(bench.error);
-    run.problem = function.empty() ? case_name + " failed: " + first_lines(bench.error, 3) : "not implemented: " + function;
-    return run;
-  }
-  if ((calls && bench.iterations != *calls) || bench.iterations == 0 || !(bench.real_time_ns > 0)) {
-    run.problem = binary + " reported " + std::to_string(bench.iterations) + " timed calls where " +
-                  (calls ? std::to_string(*calls) : std::string("some")) + " were asked for: report not trusted";
-    run.untrusted = true;
-    return run;
-  }
-  run.calls = bench.iterations;
-  run.seconds_per_call = bench.real_time_ns * 1e-9;
-  run.flops_per_second = bench.flops_per_second;
-  run.bytes_per_second = bench.bytes_per_second;
-  if (has_output) {
-    // Call 0 is the untimed first call; timed calls are 1..calls.
-    if (!read_dump(child.captured.at(kDumpFd), run) || run.last_call != run.calls) {
-      run.problem = binary + " did not send the output of its last timed call as the harness does: not trusted";
-      run.untrusted = true;
-    }
-  }
-  return run;
-}
-
-// The probes grade_baselines has on this machine ("machine/fma_peak/512", ...).
-std::vector<std::string> probe_names(const SpeedOptions& options) {
-  ChildCommand command;
-  command.argv = {(options.bin_dir / options.baseline_binary).string(), "--list"};
-  command.stdout_file = options.work_dir / "probes.txt";
-  command.stderr_file = options.work_dir / "probes.stderr";
-  const ChildResult child = run_child(command);
-  std::vector<std::string> names;
-  std::istringstream lines(read_text_file(command.stdout_file));
-  for (std::string line; std::getline(lines, line);) {
-    if (line.rfind("machine/", 0) == 0) names.push_back(line);
-  }
-  if (!child.exited_normally() || child.exit_code != 0 || names.empty()) {
-    throw std::runtime_error(options.baseline_binary + " --list " + child.describe() + " and names no machine probes");
-  }
-  return names;
-}
+constexpr double kCountJitter = 0.15;  // timed calls drawn from n·[0.85, 1.15]
 
 std::uint64_t mix(std::uint64_t x) {
   x += 0x9e3779b97f4a7c15ull;
@@ -179,10 +49,20 @@ const MachineLimits& SpeedLab::limits() {
   if (limits_) return *limits_;
   MachineLimits limits;
   for (const std::string& probe : probe_names(options_)) {
-    const TimedRun run = run_case(options_, options_.baseline_binary, probe, 0, std::nullopt, false);
-    if (!run.problem.empty()) throw std::runtime_error("the machine probe " + probe + " failed: " + run.problem);
-    limits.flops_per_second = std::max(limits.flops_per_second, run.flops_per_second);
-    limits.bytes_per_second = std::max(limits.bytes_per_second, run.bytes_per_second);
+    // A limit is the best of several short runs: what the core does undisturbed.
+    double flops = 0, bytes = 0;
+    for (int run_number = 0; run_number < 7; ++run_number) {
+      const TimedRun run = run_case(options_, options_.baseline_binary, probe, 0, std::nullopt, false);
+      if (!run.problem.empty()) throw std::runtime_error("the machine probe " + probe + " failed: " + run.problem);
+      flops = std::max(flops, run.flops_per_second);
+      bytes = std::max(bytes, run.bytes_per_second);
+    }
+    if (flops > 0) {
+      limits.flops_per_second = std::max(limits.flops_per_second, flops);
+      limits.narrowest_flops_per_second =
+          limits.narrowest_flops_per_second > 0 ? std::min(limits.narrowest_flops_per_second, flops) : flops;
+    }
+    limits.bytes_per_second = std::max(limits.bytes_per_second, bytes);
   }
   if (options_.progress != nullptr) {
     *options_.progress << "machine limits: FMA peak " << rate_text(limits.flops_per_second, "FLOP") << ", L1 read "

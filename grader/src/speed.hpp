@@ -27,27 +27,19 @@
 #include <ostream>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "rubric.hpp"
 #include "scoring.hpp"
+#include "timed_runs.hpp"
 
 namespace accel::grader {
 
-struct SpeedOptions {
-  std::filesystem::path bin_dir;
-  std::filesystem::path work_dir;
-  std::string baseline_binary = "grade_baselines";
-  int repetitions = 7;
-  double seconds_per_run = 0.2;   // timed seconds per process
-  double time_limit_seconds = 600;  // per process
-  std::uint64_t seed = 1;
-  std::ostream* progress = nullptr;
-};
-
 // The machine's limits, measured by grade_baselines' probes.
 struct MachineLimits {
-  double flops_per_second = 0;
-  double bytes_per_second = 0;  // L1 read
+  double flops_per_second = 0;         // the widest vectors' FMA peak
+  double narrowest_flops_per_second = 0;  // the narrowest vectors' (AVX2 where AVX-512 is built)
+  double bytes_per_second = 0;         // L1 read
 };
 
 class SpeedLab {
@@ -60,6 +52,10 @@ class SpeedLab {
 
   // Grades one check of a stage; `threads_allowed` when the stage may use threads.
   CheckResult measure(const Stage& stage, const SpeedCheck& check, bool threads_allowed);
+
+  // Grades a stage's measurement checks (stage 06: the student's roofs against the
+  // grader's, and a prediction from them); measures.cpp.
+  std::vector<CheckResult> measure_roofline(const Stage& stage, bool threads_allowed);
 
  private:
   SpeedOptions options_;

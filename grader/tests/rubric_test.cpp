@@ -71,6 +71,20 @@ TEST(Rubric, TopLevelSettingsHaveDefaults) {
   EXPECT_EQ(parsed.bench_timeout_seconds, 600);
 }
 
+TEST(Rubric, MeasurementChecksParse) {
+  json rubric = valid_rubric();
+  rubric["stages"][0]["measures"] = json::parse(R"([
+    {"name": "peak", "kind": "peak", "min_ratio": 0.8, "reference_ratio": 1.5, "points": 5},
+    {"name": "prediction", "kind": "prediction", "max_error": 0.25, "reference_error": 0.15, "points": 4.5}])");
+  const Stage stage = parse_rubric(rubric.dump()).stages[0];
+  ASSERT_EQ(stage.measures.size(), 2u);
+  EXPECT_EQ(stage.measures[0].kind, "peak");
+  EXPECT_EQ(stage.measures[0].threshold, 0.8);
+  EXPECT_EQ(stage.measures[1].threshold, 0.25);
+  EXPECT_EQ(stage.measures[1].reference, 0.15);
+  EXPECT_EQ(stage.max_points(), 35.5 + 9.5);
+}
+
 TEST(Rubric, StageWithoutSpeedChecksNeedsNoBenchBinary) {
   json rubric = valid_rubric();
   rubric["stages"][0].erase("speed");
@@ -122,6 +136,12 @@ const Broken kBroken[] = {
      "\"baseline/matmul_ijk/512\" and \"student/dot_simd/2048\" time different workloads"},
     {"unknown rule category", [](json& r) { r["stages"][0]["may_call"] = {"sockets"}; },
      "stages[0].may_call[0]: \"sockets\" is not a rule a stage may be let off (blas, threads, files)"},
+    {"unknown measurement", [](json& r) { r["stages"][0]["measures"] = json::parse(R"([{"name": "m", "kind": "latency",
+       "min_ratio": 0.8, "reference_ratio": 1, "points": 1}])"); },
+     "stages[0].measures[0].kind: \"latency\" is not a measurement"},
+    {"measurement threshold too close", [](json& r) { r["stages"][0]["measures"] = json::parse(R"([{"name": "m",
+       "kind": "triad_l2", "min_ratio": 0.95, "reference_ratio": 1, "points": 1}])"); },
+     "min_ratio 0.95 leaves too little room beside reference_ratio 1"},
     {"stage not two digits", [](json& r) { r["stages"][0]["stage"] = "1"; },
      "stages[0].stage: expected two digits like \"01\", got \"1\""},
     {"stage twice", [](json& r) { r["stages"].push_back(r["stages"][0]); }, "stages[1].stage: stage 01 appears twice"},

@@ -1,0 +1,204 @@
+// Stage 06's measurement checks (rubric.hpp, MeasureCheck): the student's measuring
+// functions against the grader's own measurements of the same machine, and a prediction
+// from the student's roofs against a time the grader measures.
+//
+// A measuring function returns a number, so the number alone proves nothing: it must be
+// within what the grader's own probes allow (above them by more than the plausibility
+// margin is flagged), and the call must have taken at least the time that measuring takes
+// (one pass over the arrays at the rate it reports; a millisecond for a peak). A value
+// computed without measuring fails that.
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <optional>
+
+#include "accel/cpu_info.hpp"
+#include "accel/table.hpp"
+#include "bench_report.hpp"
+#include "speed.hpp"
+
+namespace accel::grader {
+namespace {
+
+constexpr int kRounds = 3;                // student/grader pairs per triad footprint
+constexpr double kShortestPeakProbe = 1e-3;  // seconds: no FMA probe is shorter
+
+std::string gb(double value, const char* unit) { return fixed(value, 1) + " " + unit; }
+
+// Footprints the triads run at: half of L2, and 4 × L3 within [256 MiB, 1 GiB], in whole
+// cache lines of each of the three arrays.
+std::size_t footprint(const std::string& kind) {
+  const CpuInfo& cpu = cpu_info();
+  const std::size_t mib = std::size_t{1} << 20;
+  const std::size_t bytes = kind == "triad_l2" ? (cpu.l2_bytes > 0 ? cpu.l2_bytes / 2 : mib)
+                                               : std::clamp<std::size_t>(4 * cpu.l3_bytes, 256 * mib, 1024 * mib);
+  return bytes / (3 * 64) * (3 * 64);
+}
+
+}  // namespace
+
+std::vector<CheckResult> SpeedLab::measure_roofline(const Stage& stage, bool threads_allowed) {
+  const MachineLimits& machine = limits();
+  auto say = [&](const std::string& line) {
+    if (options_.progress != nullptr) *options_.progress << "stage " << stage.id << ": " << line << std::endl;
+  };
+  // One call of a student's value case: its value, or why there is none.
+  struct Value {
+    double value = 0, seconds = 0;
+    std::string problem, flag;
+  };
+  auto student = [&](const std::string& name, const std::vector<double>& args) {
+    const TimedRun run = run_value(options_, stage.bench_binary, name, args);
+    Value v;
+    if (!run.problem.empty()) {
+      v.problem = run.problem;
+      if (run.untrusted) v.flag = "report not trusted";
+    } else if (!threads_allowed && run.cpu_seconds > 1.2 * run.wall_seconds + 0.05) {
+      v.problem = stage.bench_binary + " used " + fixed(run.cpu_seconds, 2) + " s of CPU time in " +
+                  fixed(run.wall_seconds, 2) + " s: more than one core, where stage " + stage.id + " measures one";
+      v.flag = "used more than one core";
+    } else {
+      v.value = run.output[0];
+      v.seconds = run.output[1];
+    }
+    return v;
+  };
+  auto grader_value = [&](const std::string& name, const std::vector<double>& args) {
+    const TimedRun run = run_value(options_, options_.baseline_binary, name, args);
+    if (!run.problem.empty()) throw std::runtime_error("the grader's " + name + " failed: " + run.problem);
+    return double(run.output[0]);
+  };
+
+  // The student's peak, and the student's and the grader's triads by footprint, measured
+  // once each and shared by the checks that need them (the prediction uses both).
+  std::optional<Value> peak;
+  auto student_peak = [&]() -> const Value& {
+    if (!peak) {
+      say("measuring peak_gflops()");
+      peak = student("student/peak_gflops", {});
+    }
+    return *peak;
+  };
+  struct Triad {
+    Value student;  // the median round's value
+    double grader = 0, ratio = 0;
+  };
+  std::map<std::string, Triad> triads;
+  auto triad = [&](const std::string& kind) -> const Triad& {
+    if (const auto found = triads.find(kind); found != triads.end()) return found->second;
+    const double bytes = double(footprint(kind));
+    say("measuring stream_triad_gbps(" + fixed(bytes, 0) + ") against the grader's triad");
+    Triad result;
+    std::vector<std::pair<double, Value>> rounds;  // (ratio, the student's value)
+    for (int round = 0; round < kRounds && result.student.problem.empty(); ++round) {
+      const bool student_first = (random_() & 1) != 0;
+      Value mine;
+      double theirs = 0;
+      if (student_first) mine = student("student/stream_triad_gbps", {bytes});
+      theirs = grader_value("machine/triad_gbps", {bytes});
+      if (!student_first) mine = student("student/stream_triad_gbps", {bytes});
+      if (!mine.problem.empty()) {
+        result.student = mine;
+      } else if (mine.seconds < 0.8 * bytes / (mine.value * 1e9) || !(mine.value > 0)) {
+        result.student.problem = "stream_triad_gbps(" + fixed(bytes, 0) + ") returned " + gb(mine.value, "GB/s") +
+                                 " after " + duration_text(mine.seconds) +
+                                 ", less than one pass over its arrays takes at that rate: a value not measured";
+        result.student.flag = "implausible speed";
+      } else {
+        rounds.emplace_back(mine.value / theirs, mine);
+        result.grader += theirs / kRounds;
+      }
+    }
+    if (result.student.problem.empty()) {
+      std::ranges::sort(rounds, {}, [](const auto& r) { return r.first; });
+      result.ratio = rounds[rounds.size() / 2].first;
+      result.student = rounds[rounds.size() / 2].second;
+      if (result.ratio > kPlausibilityMargin) {
+        result.student.problem = "stream_triad_gbps(" + fixed(bytes, 0) + ") returned " +
+                                 gb(result.student.value, "GB/s") + ", " + fixed(result.ratio, 2) +
+                                 "x what the grader's triad measured at the same footprint: beyond what this machine does";
+        result.student.flag = "implausible speed";
+      }
+    }
+    return triads[kind] = result;
+  };
+
+  std::vector<CheckResult> checks;
+  for (const MeasureCheck& measure : stage.measures) {
+    CheckResult check = make_check(stage, CheckResult::Kind::measure, measure.name, measure.points);
+    check.required = requirement_text(measure);
+    auto fail = [&](const Value& v) {
+      check.measured = v.flag.empty() ? (v.problem.rfind("not implemented", 0) == 0 ? "not implemented" : "failed")
+                                      : "FLAG";
+      check.output = v.problem;
+      check.flag = v.flag;
+    };
+    auto pass_if = [&](double measured, bool good, const std::string& text) {
+      check.measured = measure.kind == "prediction" ? fixed(100 * measured, 0) + " % off" : fixed(measured, 2) + "x";
+      check.points = good ? measure.points : 0;
+      check.output = text + (good ? " >= " : " < ") + "required " + check.required;
+      if (measure.kind == "prediction") check.output = text + (good ? ": within " : ": beyond ") + check.required;
+    };
+
+    if (measure.kind == "peak") {
+      const Value& v = student_peak();
+      if (!v.problem.empty()) {
+        fail(v);
+      } else if (v.seconds < kShortestPeakProbe) {
+        fail({0, 0,
+              "peak_gflops() returned " + gb(v.value, "GFLOP/s") + " after " + duration_text(v.seconds) +
+                  ", less than any FMA probe takes: a value not measured",
+              "implausible speed"});
+      } else if (v.value > kPlausibilityMargin * machine.flops_per_second / 1e9) {
+        fail({0, 0,
+              "peak_gflops() returned " + gb(v.value, "GFLOP/s") + ", beyond the grader's FMA probes, which reach " +
+                  gb(machine.flops_per_second / 1e9, "GFLOP/s") + " here",
+              "implausible speed"});
+      } else {
+        const double ratio = v.value / (machine.narrowest_flops_per_second / 1e9);
+        pass_if(ratio, ratio >= measure.threshold,
+                "peak_gflops() returned " + gb(v.value, "GFLOP/s") + " after " + duration_text(v.seconds) +
+                    "; the grader's FMA probes reach " + gb(machine.narrowest_flops_per_second / 1e9, "GFLOP/s") +
+                    " in their narrowest vectors and " + gb(machine.flops_per_second / 1e9, "GFLOP/s") +
+                    " in their widest: " + fixed(ratio, 2) + "x the narrowest");
+      }
+    } else if (measure.kind == "triad_dram" || measure.kind == "triad_l2") {
+      const Triad& t = triad(measure.kind);
+      if (!t.student.problem.empty()) {
+        fail(t.student);
+      } else {
+        pass_if(t.ratio, t.ratio >= measure.threshold,
+                "stream_triad_gbps(" + std::to_string(footprint(measure.kind)) + ") returned " +
+                    gb(t.student.value, "GB/s") + ", the grader's triad " + gb(t.grader, "GB/s") +
+                    " (median of " + std::to_string(kRounds) + " rounds): " + fixed(t.ratio, 2) + "x");
+      }
+    } else {  // prediction: the grader's add over a DRAM footprint, from the student's roofs
+      const Value& p = student_peak();
+      const Triad& t = triad("triad_dram");
+      const double n = double(footprint("triad_dram") / 12);
+      if (!p.problem.empty() || !t.student.problem.empty()) {
+        check.measured = "skipped";
+        check.output = "needs your peak_gflops() and stream_triad_gbps() at the DRAM footprint, which failed";
+      } else {
+        say("predicting the grader's add over " + fixed(n, 0) + " floats from your roofs");
+        const Value predicted = student("student/predict_seconds", {n, 12 * n, p.value, t.student.value});
+        const double measured = grader_value("machine/add_seconds", {n});
+        if (!predicted.problem.empty()) {
+          fail(predicted);
+        } else {
+          const double error = std::abs(predicted.value - measured) / measured;
+          pass_if(error, error <= measure.threshold,
+                  "predict_seconds for the grader's add over " + fixed(n, 0) + " floats (" + fixed(n, 0) +
+                      " FLOPs, " + fixed(12 * n, 0) + " bytes) with your roofs (" + gb(p.value, "GFLOP/s") + ", " +
+                      gb(t.student.value, "GB/s") + "): " + duration_text(predicted.value) +
+                      "; the grader measured " + duration_text(measured) + ", " + fixed(100 * error, 0) + " % off");
+        }
+      }
+    }
+    checks.push_back(std::move(check));
+  }
+  return checks;
+}
+
+}  // namespace accel::grader
