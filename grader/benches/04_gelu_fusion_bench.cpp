@@ -17,7 +17,7 @@ void gelu(Workload& workload) {
 }
 
 constexpr std::array kRunners = {
-    RunnerEntry{"student/gelu_fused/16777216", Kind::gelu, gelu<accel::stage04::gelu_fused>},
+    RunnerEntry{"student/gelu_fused_simd/16777216", Kind::gelu, gelu<accel::stage04::gelu_fused_simd>},
     RunnerEntry{"student/gelu_fused_simd/32768", Kind::gelu, gelu<accel::stage04::gelu_fused_simd>},
 };
 

@@ -35,7 +35,7 @@ constexpr std::array kRunners = {
     RunnerEntry{"baseline/matmul_ikj/512", Kind::matmul, run_matmul<baselines::matmul_ikj>},
     RunnerEntry{"baseline/dot_strict/2048", Kind::dot, dot_strict},
     RunnerEntry{"baseline/linear_naive/64", Kind::linear, linear_naive},
-    RunnerEntry{"baseline/gelu_unfused/16777216", Kind::gelu, gelu<baselines::gelu_unfused>},
+    RunnerEntry{"baseline/gelu_unfused_vectorized/16777216", Kind::gelu, gelu<baselines::gelu_unfused_vectorized>},
     RunnerEntry{"baseline/gelu_fused_scalar/32768", Kind::gelu, gelu<baselines::gelu_fused_scalar>},
 };
 

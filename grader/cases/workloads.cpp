@@ -140,8 +140,8 @@ constexpr std::array kCatalog = {
     CaseEntry{"student/dot_simd/2048", kDotL1},
     CaseEntry{"baseline/linear_naive/64", kLinear64},
     CaseEntry{"student/linear/64", kLinear64},
-    CaseEntry{"baseline/gelu_unfused/16777216", kGeluDram},
-    CaseEntry{"student/gelu_fused/16777216", kGeluDram},
+    CaseEntry{"baseline/gelu_unfused_vectorized/16777216", kGeluDram},
+    CaseEntry{"student/gelu_fused_simd/16777216", kGeluDram},
     CaseEntry{"baseline/gelu_fused_scalar/32768", kGeluL2},
     CaseEntry{"student/gelu_fused_simd/32768", kGeluL2},
 };
