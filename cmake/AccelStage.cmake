@@ -76,7 +76,7 @@ function(accel_add_stage number slug)
   endif()
 
   add_executable(stage${number}_test "${PROJECT_SOURCE_DIR}/tests/${stage}_test.cpp")
-  target_link_libraries(stage${number}_test PRIVATE stage${number} accel::check accel::flags GTest::gtest_main
+  target_link_libraries(stage${number}_test PRIVATE stage${number} accel::check accel::flags accel::test_main
                                                     ${executable_links} ${STAGE_TEST_LINKS})
   gtest_discover_tests(stage${number}_test
     TEST_PREFIX "stage-${number}."
