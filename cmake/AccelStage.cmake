@@ -1,7 +1,7 @@
 # accel_add_stage(NN slug [LINKS lib...] [TEST_LINKS lib...] [PROGRAM_LINKS lib...]) turns one
 # stage folder into its four targets:
 #   stageNN        library built from the one student-edited source (or its reference)
-#   stageNN_test   GoogleTest binary from tests/NN_slug_test.cpp, labels stage-NN;public
+#   stageNN_test   GoogleTest binary from tests/NN_slug_test.cpp, label stage-NN
 #   stageNN_bench  Google Benchmark binary from the stage's bench.cpp
 #   stageNN_demo   the in-class runner from the stage's demo.cpp
 # and, when grader/benches/NN_slug_bench.cpp exists, stageNN_grade_bench: the student's
@@ -78,10 +78,16 @@ function(accel_add_stage number slug)
   add_executable(stage${number}_test "${PROJECT_SOURCE_DIR}/tests/${stage}_test.cpp")
   target_link_libraries(stage${number}_test PRIVATE stage${number} accel::check accel::flags accel::test_main
                                                     ${executable_links} ${STAGE_TEST_LINKS})
+  # ctest does not build: a first test of the stage does, so `ctest --preset stage-NN`
+  # never runs a stale program after an edit (a compile error shows there, and the
+  # stage's tests are then not run).
+  add_test(NAME stage-${number}.build COMMAND "${CMAKE_COMMAND}" --build "${PROJECT_BINARY_DIR}" --target stage${number}_test)
+  set_tests_properties(stage-${number}.build PROPERTIES FIXTURES_SETUP stage${number}_built RUN_SERIAL TRUE
+                                                       LABELS "stage-${number}")
   gtest_discover_tests(stage${number}_test
     TEST_PREFIX "stage-${number}."
     DISCOVERY_MODE PRE_TEST
-    PROPERTIES LABELS "stage-${number};public" TIMEOUT 300)
+    PROPERTIES LABELS "stage-${number}" TIMEOUT 300 FIXTURES_REQUIRED stage${number}_built)
 
   if(ACCEL_TESTS_ONLY)
     return()

@@ -11,6 +11,17 @@
 
 #include "accel/compare.hpp"
 
+#if defined(__SANITIZE_ADDRESS__)
+#define ACCEL_POISON_GUARDS 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ACCEL_POISON_GUARDS 1
+#endif
+#endif
+#if defined(ACCEL_POISON_GUARDS)
+#include <sanitizer/asan_interface.h>
+#endif
+
 namespace accel::check {
 
 std::uint64_t seed() {
@@ -101,9 +112,31 @@ GuardedBuffer::GuardedBuffer(std::size_t size, std::size_t misalign, float fill)
   if (!storage_) throw std::bad_alloc();
   std::fill_n(storage_.get(), count, sentinel());
   std::fill_n(data(), size_, fill);
+  set_guards_poisoned(true);
+}
+
+GuardedBuffer::~GuardedBuffer() { set_guards_poisoned(false); }
+
+// Under AddressSanitizer (./lab test NN --asan) the guard cells are poisoned: the first
+// write past the output stops the test at the line that made it, where the guard check
+// could only say that it happened.
+void GuardedBuffer::set_guards_poisoned([[maybe_unused]] bool poisoned) const {
+#if defined(ACCEL_POISON_GUARDS)
+  const float* guards = storage_.get() + misalign_ + size_;
+  if (poisoned) {
+    ASAN_POISON_MEMORY_REGION(guards, kGuardCells * sizeof(float));
+  } else {
+    ASAN_UNPOISON_MEMORY_REGION(guards, kGuardCells * sizeof(float));
+  }
+#endif
 }
 
 ::testing::AssertionResult GuardedBuffer::guards_intact() const {
+  set_guards_poisoned(false);
+  struct Repoison {
+    const GuardedBuffer& buffer;
+    ~Repoison() { buffer.set_guards_poisoned(true); }
+  } repoison{*this};
   for (std::size_t g = 0; g < kGuardCells; ++g) {
     if (!is_sentinel(storage_.get()[misalign_ + size_ + g])) {
       return ::testing::AssertionFailure() << "wrote past the end of the output: guard cell " << g

@@ -42,6 +42,9 @@ class GuardedBuffer {
  public:
   static constexpr std::size_t kGuardCells = 16;
   explicit GuardedBuffer(std::size_t size, std::size_t misalign = 0, float fill = 0.0f);
+  ~GuardedBuffer();
+  GuardedBuffer(const GuardedBuffer&) = delete;
+  GuardedBuffer& operator=(const GuardedBuffer&) = delete;
   float* data() { return storage_.get() + misalign_; }
   std::span<float> span() { return {data(), size_}; }
   std::span<const float> span() const { return {storage_.get() + misalign_, size_}; }
@@ -49,6 +52,8 @@ class GuardedBuffer {
   ::testing::AssertionResult guards_intact() const;
 
  private:
+  void set_guards_poisoned(bool poisoned) const;
+
   std::size_t size_;
   std::size_t misalign_;
   std::unique_ptr<float[], decltype(&std::free)> storage_;  // 64-byte aligned
