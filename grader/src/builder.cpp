@@ -103,7 +103,8 @@ StageBuild build_targets(const BuildTools& tools, const fs::path& build_dir, con
 }
 
 std::string first_errors(std::string_view log, const std::string& strip) {
-  static const std::regex error_line(R"((error|undefined reference|multiple definition|ld returned|Error [0-9]))",
+  // "error" as a word: a compiler's "error:", not the -Werror of the command lines ninja echoes.
+  static const std::regex error_line(R"(\berror\b|undefined reference|multiple definition|ld returned)",
                                      std::regex::icase);
   std::istringstream lines{std::string(log)};
   std::string picked;

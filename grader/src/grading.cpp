@@ -121,7 +121,9 @@ std::vector<CheckResult> grade_stage(const Stage& stage, const GradeOptions& opt
 
   std::vector<CheckResult> checks;
   const bool have_tests = fs::exists(options.bin_dir / stage.test_binary);
+  const bool only_a_group = std::ranges::any_of(stage.tests, [&](const TestGroup& g) { return g.name == options.only_check; });
   for (const TestGroup& group : stage.tests) {
+    if (only_a_group && group.name != options.only_check) continue;
     if (!have_tests) {
       CheckResult missing = make_check(stage, Kind::tests, group.name, group.points);
       missing.measured = "not run";
@@ -136,7 +138,7 @@ std::vector<CheckResult> grade_stage(const Stage& stage, const GradeOptions& opt
 
   // Speed and measurement checks share their gate: rules kept, the bench built, every test
   // group at full marks.
-  if (stage.speed.empty() && stage.measures.empty()) return checks;
+  if ((stage.speed.empty() && stage.measures.empty()) || options.tests_only || only_a_group) return checks;
   auto zero_all = [&](const std::string& measured, const std::string& reason, const std::string& flag = {}) {
     std::vector<CheckResult> zeros = zero_checks(stage, Kind::speed, measured, reason, flag);
     for (CheckResult& check : zero_checks(stage, Kind::measure, measured, reason, flag)) zeros.push_back(std::move(check));
@@ -158,8 +160,14 @@ std::vector<CheckResult> grade_stage(const Stage& stage, const GradeOptions& opt
     speed_checks = zero_all("not run", stage.bench_binary + " not found in " + options.bin_dir.string());
   } else {
     const bool threads_allowed = std::ranges::find(stage.may_call, "threads") != stage.may_call.end();
-    for (const SpeedCheck& check : stage.speed) speed_checks.push_back(speed.measure(stage, check, threads_allowed));
-    if (!stage.measures.empty()) {
+    for (const SpeedCheck& check : stage.speed) {
+      if (options.only_check.empty() || check.name == options.only_check) {
+        speed_checks.push_back(speed.measure(stage, check, threads_allowed));
+      }
+    }
+    const bool measures_wanted = options.only_check.empty() ||
+                                 std::ranges::any_of(stage.measures, [&](const MeasureCheck& m) { return m.name == options.only_check; });
+    if (!stage.measures.empty() && measures_wanted) {
       for (CheckResult& check : speed.measure_roofline(stage, threads_allowed)) speed_checks.push_back(std::move(check));
     }
   }

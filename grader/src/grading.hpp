@@ -38,6 +38,8 @@ struct GradeOptions {
   // ..."); filled by the caller's build step. The test program and the grade bench are
   // built apart: a bench that does not link costs the speed checks only.
   std::map<std::string, BuildFailure> not_built;
+  bool tests_only = false;  // no speed or measurement checks (the status view)
+  std::string only_check;   // grade this check alone (its stage's tests still gate a speed check)
 };
 
 // Options from the rubric's top-level settings.

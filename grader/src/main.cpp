@@ -1,12 +1,16 @@
 // grader: builds, checks and grades the course's stages and prints the score.
 //   grader                                grade the build this grader belongs to
 //   grader --submission DIR               grade a student's copy (DIR/stages/...), built hermetically
+//   grader --class DIR                    grade every student folder in DIR: a gradebook
+//   grader --status                       a student's progress: each function passing, TODO or failing
 //   grader --audit                        only check the stages' rules on their libraries
 //   grader --check-rubric                 check that the rubric's test counts match the test binaries
+//   grader --classroom-config             print the GitHub Classroom autograding configuration
 // Exit 0 whenever grading ran (whatever the score), 1 with --require-full when anything
 // is under full marks (or --audit / --check-rubric find a problem), 2 on usage errors and
 // on failures of the grader's own parts, 130 when interrupted.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -21,6 +25,7 @@
 
 #include "accel/cpu_info.hpp"
 #include "builder.hpp"
+#include "classroom.hpp"
 #include "child_process.hpp"
 #include "grading.hpp"
 #include "report.hpp"
@@ -84,7 +89,7 @@ std::map<std::string, BuildFailure> build_stages(const BuildTools& tools, const 
                                                  const std::vector<const Stage*>& stages, const Rubric& rubric,
                                                  const fs::path& work_dir,
                                                  const std::map<std::string, std::string>& missing,
-                                                 std::ostream& progress) {
+                                                 bool with_benches, std::ostream& progress) {
   progress << "building the grader's own programs in " << build_dir.string() << std::endl;
   const StageBuild common = build_targets(tools, build_dir, {rubric.baseline_binary, "accel_check"}, work_dir / "build-common.log");
   if (!common.ok) throw BuildError("the grader's own programs do not build:\n" + common.errors);
@@ -101,7 +106,7 @@ std::map<std::string, BuildFailure> build_stages(const BuildTools& tools, const 
       failures[stage->id].tests = "does not compile: " + source + "\n" + tests.errors;
       continue;
     }
-    if (stage->speed.empty() && stage->measures.empty()) continue;
+    if (!with_benches || (stage->speed.empty() && stage->measures.empty())) continue;
     const StageBuild bench = build_targets(tools, build_dir, {stage->bench_binary}, work_dir / ("build-" + stage->id + "-bench.log"));
     if (!bench.ok) failures[stage->id].bench = "does not compile: " + stage->bench_binary + " with " + source + "\n" + bench.errors;
   }
@@ -116,7 +121,9 @@ int main(int argc, char** argv) {
   std::string bin_dir, lib_dir, build, json_file, submission, build_dir;
   std::string rubric_file = ACCEL_SOURCE_DIR "/grader/rubric.json";
   std::vector<std::string> stage_args, expected_uses;
-  bool require_full = false, no_build = false, audit_only = false, check_rubric = false;
+  std::string class_dir, junit_file, only_check;
+  bool require_full = false, no_build = false, audit_only = false, check_rubric = false, status = false,
+       force = false, classroom_config = false;
   int repetitions = 0;
   std::uint64_t seed = 0;
   double bench_seconds = 0.2, test_timeout = 0, bench_timeout = 0;
@@ -143,6 +150,15 @@ int main(int argc, char** argv) {
   app.add_flag("--audit", audit_only, "Only check each stage's rules on its library; exit 1 when one is broken");
   app.add_option("--expect-use", expected_uses, "With --audit: NN:category a stage must use, e.g. 03:blas (repeatable)");
   app.add_flag("--check-rubric", check_rubric, "Check the rubric's expected test counts against the test binaries");
+  app.add_option("--class", class_dir, "Grade every student folder in this folder: DIR/gradebook.csv, DIR/results/")
+      ->check(CLI::ExistingDirectory)
+      ->excludes(bin_option)
+      ->excludes(build_option);
+  app.add_flag("--force", force, "With --class: grade again the students graded before");
+  app.add_flag("--status", status, "Each stage's functions: passing, TODO or failing (tests only, no speed checks)");
+  app.add_option("--junit", junit_file, "Also write JUnit XML to this file");
+  app.add_option("--check", only_check, "Grade only the check of this name (with --stage), e.g. --check matmul_ijk");
+  app.add_flag("--classroom-config", classroom_config, "Print the GitHub Classroom autograding configuration and exit");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -168,12 +184,25 @@ int main(int argc, char** argv) {
   if (stage_args.empty()) {
     for (const Stage& stage : rubric.stages) stages.push_back(&stage);
   }
+  if (classroom_config) {
+    std::cout << classroom_autograding(rubric);
+    return 0;
+  }
+  if (!only_check.empty()) {
+    const bool known = std::ranges::any_of(stages, [&](const Stage* stage) {
+      auto named = [&](const auto& check) { return check.name == only_check; };
+      return std::ranges::any_of(stage->tests, named) || std::ranges::any_of(stage->speed, named) ||
+             std::ranges::any_of(stage->measures, named);
+    });
+    if (!known) return usage_error("no check named \"" + only_check + "\" in the stages graded");
+  }
 
   const BuildTools tools{ACCEL_CMAKE_COMMAND, ACCEL_MAKE_PROGRAM, ACCEL_SOURCE_DIR};
   GradeOptions options = options_from(rubric);
   fs::path tree;  // the build tree to build in, if any
-  if (!submission.empty()) {
-    tree = fs::absolute(build_dir.empty() ? fs::path(ACCEL_SOURCE_DIR) / "build" / "submission" : fs::path(build_dir));
+  if (!submission.empty() || !class_dir.empty()) {
+    const std::string default_tree = class_dir.empty() ? "submission" : "class";
+    tree = fs::absolute(build_dir.empty() ? fs::path(ACCEL_SOURCE_DIR) / "build" / default_tree : fs::path(build_dir));
     options.bin_dir = tree / "bin";
   } else {
     options.bin_dir = !bin_dir.empty() ? fs::path(bin_dir)
@@ -190,6 +219,8 @@ int main(int argc, char** argv) {
   options.seed = seed != 0 ? seed : std::random_device{}() | 1u;
   if (test_timeout > 0) options.test_timeout_seconds = test_timeout;
   options.progress = &std::cerr;
+  options.tests_only = status;
+  options.only_check = only_check;
 
   SpeedOptions speed_options;
   speed_options.baseline_binary = rubric.baseline_binary;
@@ -206,24 +237,39 @@ int main(int argc, char** argv) {
     options.work_dir = speed_options.work_dir = work_dir.path;
     speed_options.bin_dir = options.bin_dir;
     forward_interrupts_to_children();
-    std::optional<BuildLock> lock;
-    if (!tree.empty() && !audit_only && !check_rubric) {
-      lock.emplace(tree);
-      std::map<std::string, std::string> missing;
-      if (!submission.empty()) {
-        std::vector<StageSource> sources;
-        for (const Stage& stage : rubric.stages) sources.push_back(source_of(stage));
-        std::cerr << "copying " << submission << "'s stage sources into " << tree.string() << std::endl;
-        missing = prepare_submission(tools, fs::absolute(submission), tree, sources, work_dir.path);
-      }
-      options.not_built = build_stages(tools, tree, stages, rubric, work_dir.path, missing, std::cerr);
-    }
     if (audit_only) return audit_and_report(stages, options, expected_uses, std::cout);
     if (check_rubric) return check_rubric_counts(stages, options, std::cout);
-    SpeedLab speed(speed_options);
-    for (const Stage* stage : stages) {
-      for (CheckResult& check : grade_stage(*stage, options, speed)) checks.push_back(std::move(check));
+    std::optional<BuildLock> lock;
+    if (!tree.empty()) lock.emplace(tree);
+    // Builds (unless told not to) and grades one copy of the course: this tree's own
+    // stages, or a student's copied into the tree.
+    auto grade = [&](const fs::path& student) {
+      std::map<std::string, std::string> missing;
+      if (!student.empty()) {
+        std::vector<StageSource> sources;
+        for (const Stage& stage : rubric.stages) sources.push_back(source_of(stage));
+        std::cerr << "copying " << student.string() << "'s stage sources into " << tree.string() << std::endl;
+        missing = prepare_submission(tools, fs::absolute(student), tree, sources, work_dir.path);
+      }
+      GradeOptions student_options = options;
+      if (!tree.empty()) {
+        student_options.not_built = build_stages(tools, tree, stages, rubric, work_dir.path, missing, !status, std::cerr);
+      }
+      SpeedLab speed(speed_options);
+      std::vector<CheckResult> graded;
+      for (const Stage* stage : stages) {
+        for (CheckResult& check : grade_stage(*stage, student_options, speed)) {
+          if (only_check.empty() || check.name == only_check) graded.push_back(std::move(check));
+        }
+      }
+      return graded;
+    };
+    if (!class_dir.empty()) {
+      const std::size_t count = grade_class({fs::absolute(class_dir), force}, rubric, grade, std::cerr);
+      std::cout << "graded " << count << " students: " << (fs::path(class_dir) / "gradebook.csv").string() << '\n';
+      return 0;
     }
+    checks = grade(submission.empty() ? fs::path() : fs::path(submission));
   } catch (const Interrupted&) {
     std::cerr << "grader: interrupted\n";
     return 130;  // the shell's code for death by SIGINT
@@ -233,6 +279,11 @@ int main(int argc, char** argv) {
   }
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
+  if (status) {
+    std::erase_if(checks, [](const CheckResult& check) { return check.kind != CheckResult::Kind::tests; });
+    print_status(std::cout, checks);
+    return 0;
+  }
   std::ostringstream report;
   report << accel::describe_machine() << "Graded:   " << (submission.empty() ? options.bin_dir.string() : submission)
          << "\nSeed:     " << options.seed << " (grader --seed " << options.seed << " gives the same inputs)\n\n";
@@ -242,6 +293,11 @@ int main(int argc, char** argv) {
     std::ofstream out(json_file);
     out << results_json(checks, seconds, report.str());
     if (!out) return usage_error("cannot write " + json_file);
+  }
+  if (!junit_file.empty()) {
+    std::ofstream out(junit_file);
+    out << junit_xml(checks, seconds);
+    if (!out) return usage_error("cannot write " + junit_file);
   }
   return require_full && total_points(checks) < total_max_points(checks) ? 1 : 0;
 }

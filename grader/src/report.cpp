@@ -112,4 +112,97 @@ std::string results_json(const std::vector<CheckResult>& checks, double executio
   return results.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
+namespace {
+
+// Text as XML character data: markup escaped, and the control characters XML 1.0 forbids
+// (a child's output may hold any byte) replaced.
+std::string xml_text(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') {
+          out += '?';
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+// The line of a failing group's output that says the most: the assertion's "Actual:" line
+// or its first message line, without the file:line that GoogleTest puts first.
+std::string failure_line(const std::string& output) {
+  const auto first = output.find("first failure:\n");
+  if (first == std::string::npos) return first_lines(output, 1, 110);
+  std::string_view rest = std::string_view(output).substr(first + 15);
+  const auto actual = rest.find("Actual:");
+  if (actual != std::string_view::npos) return first_lines(rest.substr(actual), 1, 110);
+  const auto newline = rest.find('\n');
+  return first_lines(newline == std::string_view::npos ? rest : rest.substr(newline + 1), 1, 110);
+}
+
+}  // namespace
+
+std::string junit_xml(const std::vector<CheckResult>& checks, double execution_seconds) {
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"Acceleration Lab\" tests=\"" +
+                    std::to_string(checks.size()) + "\" time=\"" + fixed(execution_seconds, 1) + "\">\n";
+  for (std::size_t i = 0; i < checks.size();) {
+    std::size_t end = i;
+    std::size_t failures = 0;
+    while (end < checks.size() && checks[end].stage == checks[i].stage) failures += checks[end++].full_marks() ? 0 : 1;
+    xml += "  <testsuite name=\"stage " + checks[i].stage + " " + xml_text(checks[i].stage_name) + "\" tests=\"" +
+           std::to_string(end - i) + "\" failures=\"" + std::to_string(failures) + "\">\n";
+    for (; i < end; ++i) {
+      const CheckResult& check = checks[i];
+      xml += "    <testcase classname=\"stage" + check.stage + "\" name=\"" +
+             xml_text(std::string(kind_text(check.kind)) + " " + check.name) + "\">";
+      if (!check.full_marks()) {
+        const std::string message = points_text(check.points, check.max_points) + " points, measured " + check.measured +
+                                    ", required " + check.required + (check.flag.empty() ? "" : ", FLAG: " + check.flag);
+        xml += "\n      <failure message=\"" + xml_text(message) + "\">" + xml_text(check.output) + "</failure>\n    ";
+      }
+      xml += "</testcase>\n";
+    }
+    xml += "  </testsuite>\n";
+  }
+  return xml + "</testsuites>\n";
+}
+
+void print_status(std::ostream& out, const std::vector<CheckResult>& test_checks) {
+  const CheckResult* next = nullptr;
+  std::string stage;
+  for (const CheckResult& check : test_checks) {
+    if (check.stage != stage) {
+      stage = check.stage;
+      out << (stage == test_checks.front().stage ? "" : "\n") << "Stage " << stage << " " << check.stage_name << '\n';
+    }
+    std::string state;
+    if (check.full_marks()) {
+      state = "passing";
+    } else if (check.measured == "not implemented") {
+      state = "TODO";
+    } else if (check.measured == "does not compile") {
+      state = "does not compile: " + failure_line(check.output.substr(check.output.find('\n') + 1));
+    } else {
+      state = "failing (" + check.measured + "): " + failure_line(check.output);
+    }
+    out << "  " << (check.full_marks() ? "[x] " : "[ ] ") << check.name << std::string(check.name.size() < 18 ? 18 - check.name.size() : 1, ' ')
+        << state << '\n';
+    if (!check.full_marks() && next == nullptr) next = &check;
+  }
+  if (next == nullptr) {
+    out << "\nEvery test passes. The speed checks: ./lab grade\n";
+    return;
+  }
+  out << "\nNext: " << next->name << " in stage " << next->stage << " (stages/" << next->stage << "_" << next->stage_name
+      << "/" << next->stage_name << ".cpp; the task is in its README.md). ./lab test " << next->stage
+      << " shows the failures in full.\n";
+}
+
 }  // namespace accel::grader

@@ -28,4 +28,12 @@ std::string entry_name(const CheckResult& check);
 std::string results_json(const std::vector<CheckResult>& checks, double execution_seconds,
                          const std::string& output);
 
+// JUnit XML for any CI: one <testsuite> per stage, one <testcase> per check; a check under
+// full marks is a <failure> whose text is the check's output (points in the message).
+std::string junit_xml(const std::vector<CheckResult>& checks, double execution_seconds);
+
+// The student's progress view (grader --status, ./lab status): per stage and test group
+// "passing", "TODO" or "failing" with the failure in one line, then the next thing to do.
+void print_status(std::ostream& out, const std::vector<CheckResult>& test_checks);
+
 }  // namespace accel::grader

@@ -18,7 +18,7 @@ TEST(Builder, FirstErrorsAreTheCompilersWithShortPaths) {
   const std::string log =
       "[1/3] Building CXX object stages/04_gelu_fusion/CMakeFiles/stage04.dir/x.cpp.o\n"
       "FAILED: stages/04_gelu_fusion/CMakeFiles/stage04.dir/x.cpp.o\n"
-      "/usr/bin/c++ -O3 -c /b/submission/stages/04_gelu_fusion/gelu_fusion.cpp\n"
+      "/usr/bin/c++ -O3 -Wall -Werror -c /b/submission/stages/04_gelu_fusion/gelu_fusion.cpp\n"
       "/b/submission/stages/04_gelu_fusion/gelu_fusion.cpp: In function 'void f()':\n"
       "/b/submission/stages/04_gelu_fusion/gelu_fusion.cpp:208:23: error: 'scale' was not declared in this scope\n"
       "  208 |   const float s = scale;\n"
