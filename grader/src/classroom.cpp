@@ -35,6 +35,7 @@ std::vector<CheckResult> checks_from_results(const json& results) {
     check.points = test.at("score");
     check.max_points = test.at("max_score");
     const std::string output = test.at("output");
+    if (output.find("measured: does not compile,") != std::string::npos) check.measured = "does not compile";
     if (output.rfind("FLAG: ", 0) == 0) check.flag = output.substr(6, output.find('\n') - 6);
     checks.push_back(std::move(check));
   }
@@ -58,13 +59,16 @@ std::string gradebook_row(const std::string& student, const Rubric& rubric, cons
   std::string row = csv(student), flags = problem;
   for (const Stage& stage : rubric.stages) {
     double points = 0;
+    bool compiles = true;
     for (const CheckResult& check : checks) {
       if (check.stage != stage.id) continue;
       points += check.points;
+      compiles = compiles && check.measured != "does not compile";
       if (!check.flag.empty()) {
         flags += std::string(flags.empty() ? "" : "; ") + "stage " + check.stage + " " + check.name + ": " + check.flag;
       }
     }
+    if (!compiles) flags += std::string(flags.empty() ? "" : "; ") + "stage " + stage.id + " does not compile";
     row += "," + fixed(points, 1);
   }
   return row + "," + fixed(total_points(checks), 1) + "," + short_number(total_max_points(checks)) + "," + csv(flags) +

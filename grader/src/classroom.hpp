@@ -31,7 +31,8 @@ struct ClassRun {
 std::size_t grade_class(const ClassRun& run, const Rubric& rubric, const GradeSubmission& grade,
                         std::ostream& progress);
 
-// One gradebook row per student: student, the points of each stage, total, max, flags.
+// One gradebook row per student: student, the points of each stage, total, max, and flags
+// (the grader's flags, stages that do not compile, or why the student was not graded).
 std::string gradebook_header(const Rubric& rubric);
 std::string gradebook_row(const std::string& student, const Rubric& rubric, const std::vector<CheckResult>& checks,
                           const std::string& problem = {});

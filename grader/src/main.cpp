@@ -91,7 +91,9 @@ std::map<std::string, BuildFailure> build_stages(const BuildTools& tools, const 
                                                  const std::map<std::string, std::string>& missing,
                                                  bool with_benches, std::ostream& progress) {
   progress << "building the grader's own programs in " << build_dir.string() << std::endl;
-  const StageBuild common = build_targets(tools, build_dir, {rubric.baseline_binary, "accel_check"}, work_dir / "build-common.log");
+  std::vector<std::string> common_targets = {"accel_check"};
+  if (with_benches) common_targets.push_back(rubric.baseline_binary);
+  const StageBuild common = build_targets(tools, build_dir, common_targets, work_dir / "build-common.log");
   if (!common.ok) throw BuildError("the grader's own programs do not build:\n" + common.errors);
   std::map<std::string, BuildFailure> failures;
   for (const Stage* stage : stages) {

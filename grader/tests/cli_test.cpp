@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <pugixml.hpp>
 
 #include "child_process.hpp"
 #include "test_support.hpp"
@@ -72,6 +73,28 @@ TEST_F(Cli, GradesAndWritesResultsJson) {
   EXPECT_EQ(results["tests"][1]["name"], "Stage 01 (fake) speed: work");
   EXPECT_EQ(results["tests"][1]["status"], "passed");
   EXPECT_EQ(results["tests"][2]["status"], "failed");
+}
+
+// JUnit XML that a real XML parser reads: a suite per stage, a case per check, a failure
+// for each check under full marks.
+TEST_F(Cli, WritesJunitXml) {
+  const std::string junit = (dir.path() / "junit.xml").string();
+  ASSERT_EQ(run_grader(dir, with({"--junit", junit})).exit_code, 0);
+  pugi::xml_document document;
+  const pugi::xml_parse_result parsed = document.load_file(junit.c_str());
+  ASSERT_TRUE(parsed) << parsed.description() << "\n" << read_text_file(junit);
+  const pugi::xml_node suites = document.child("testsuites");
+  ASSERT_TRUE(suites);
+  std::vector<std::string> names;
+  for (const pugi::xml_node suite : suites.children("testsuite")) names.push_back(suite.attribute("name").value());
+  EXPECT_EQ(names, (std::vector<std::string>{"stage 01 fake", "stage 02 crashy"}));
+  const pugi::xml_node crashy = suites.find_child_by_attribute("testsuite", "name", "stage 02 crashy");
+  EXPECT_EQ(crashy.attribute("failures").as_int(), 1);
+  const pugi::xml_node failure = crashy.child("testcase").child("failure");
+  ASSERT_TRUE(failure);
+  EXPECT_NE(std::string(failure.text().get()).find("fake_crash_test crashed (SIGSEGV)"), std::string::npos);
+  const pugi::xml_node passing = suites.child("testsuite").child("testcase");
+  EXPECT_FALSE(passing.child("failure")) << "a check at full marks is no failure";
 }
 
 TEST_F(Cli, RequireFullFailsUnderFullMarksOnly) {

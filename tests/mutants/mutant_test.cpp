@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -123,17 +124,57 @@ void MutantTest::TestBody() {
   EXPECT_TRUE(flagged) << "no lost check carries the flag \"" << mutant.value("flag", std::string()) << "\"";
 }
 
-TEST(Submission, ReferenceGetsFullMarks) {
-  const json results = grade(make_submission("reference", kCourse / "solutions"), "", "reference");
-  ASSERT_TRUE(results.contains("score")) << "no results.json";
-  EXPECT_EQ(results.at("score"), results.at("max_score")) << results.at("output").get<std::string>();
-}
+// A class of three, graded as an instructor grades one (grader --class): the reference
+// as a student's copy gets full marks, the stubs zero, and a copy that does not compile
+// zero with the reason, without stopping the class. Grading a class again skips the
+// students graded before.
+TEST(Submission, ClassGradebook) {
+  const fs::path class_dir = kWork / "class";
+  fs::remove_all(class_dir);
+  fs::create_directories(class_dir);
+  fs::rename(make_submission("reference", kCourse / "solutions"), class_dir / "ada");
+  fs::rename(make_submission("stubs", kCourse / "stages"), class_dir / "bo");
+  const fs::path broken = make_submission("broken", kCourse / "solutions");
+  for (const fs::directory_entry& stage : fs::directory_iterator(broken / "stages")) {
+    const fs::path source = stage.path() / (stage.path().filename().string().substr(3) + ".cpp");
+    std::ofstream(source, std::ios::app) << "\nthis line does not compile\n";
+  }
+  fs::rename(broken, class_dir / "cy");
 
-TEST(Submission, StubsScoreZero) {
-  const json results = grade(make_submission("stubs", kCourse / "stages"), "", "stubs");
-  ASSERT_TRUE(results.contains("score")) << "no results.json";
-  EXPECT_EQ(results.at("score"), 0) << results.at("output").get<std::string>();
-  EXPECT_GT(results.at("max_score"), 0);
+  const std::vector<std::string> argv = {ACCEL_GRADER_EXE, "--class", class_dir.string(), "--build-dir",
+                                         (kWork / "build").string(), "--repetitions", "2", "--bench-seconds", "0.05",
+                                         "--test-timeout", "20"};
+  ChildResult result = run(argv, "class", 3000);
+  ASSERT_TRUE(result.exited_normally() && result.exit_code == 0) << read_text_file(kWork / "class.err");
+
+  std::istringstream gradebook(read_text_file(class_dir / "gradebook.csv"));
+  std::vector<std::vector<std::string>> rows;
+  for (std::string line; std::getline(gradebook, line);) {
+    std::vector<std::string> cells;
+    std::istringstream fields(line);
+    for (std::string cell; std::getline(fields, cell, ',');) cells.push_back(cell);
+    rows.push_back(cells);
+  }
+  ASSERT_EQ(rows.size(), 4u) << read_text_file(class_dir / "gradebook.csv");
+  const std::size_t total = rows[0].size() - 3, max = rows[0].size() - 2;
+  EXPECT_EQ(rows[0][total], "total");
+  EXPECT_EQ(rows[1][0], "ada");
+  EXPECT_EQ(std::stod(rows[1][total]), std::stod(rows[1][max]))
+      << "the reference lost points:\n" << read_text_file(class_dir / "results" / "ada.json");
+  EXPECT_EQ(rows[2][0], "bo");
+  EXPECT_EQ(rows[2][total], "0.0");
+  EXPECT_EQ(rows[3][0], "cy");
+  EXPECT_EQ(rows[3][total], "0.0");
+  EXPECT_NE(read_text_file(class_dir / "gradebook.csv").find("stage 01 does not compile"), std::string::npos);
+  const json cy = json::parse(read_text_file(class_dir / "results" / "cy.json"));
+  EXPECT_NE(cy.at("tests").at(0).at("output").get<std::string>().find("does not compile"), std::string::npos);
+
+  // Resumable: a second run grades nobody again and writes the same gradebook.
+  const std::string first = read_text_file(class_dir / "gradebook.csv");
+  result = run(argv, "class-again", 600);
+  EXPECT_EQ(result.exit_code, 0);
+  EXPECT_EQ(read_text_file(class_dir / "gradebook.csv"), first);
+  EXPECT_NE(read_text_file(kWork / "class-again.err").find("graded before"), std::string::npos);
 }
 
 }  // namespace
