@@ -5,6 +5,9 @@
 #   stageNN_demo   the in-class runner from the stage's demo.cpp
 # and, when grader/benches/NN_slug_bench.cpp exists, stageNN_grade_bench: the grader's
 # own speed cases (grader-owned baselines against the stage library).
+# LINKS go into the stage library (and so everywhere). [PROGRAM_LINKS lib...] go only into
+# the demo and the lesson bench: e.g. BLAS::BLAS, to compare a stage that may not call BLAS
+# with it, while the library and the test stay free of it.
 
 option(ACCEL_WERROR "Treat compiler warnings in course code as errors" ON)
 
@@ -29,7 +32,7 @@ set(ACCEL_COMPILE_FLAGS "${CMAKE_CXX_FLAGS} ${CMAKE_CXX_FLAGS_${_accel_build_typ
 string(STRIP "${ACCEL_COMPILE_FLAGS}" ACCEL_COMPILE_FLAGS)
 
 function(accel_add_stage number slug)
-  cmake_parse_arguments(PARSE_ARGV 2 STAGE "" "" "LINKS")
+  cmake_parse_arguments(PARSE_ARGV 2 STAGE "" "" "LINKS;PROGRAM_LINKS")
   set(stage "${number}_${slug}")
   foreach(library IN LISTS STAGE_LINKS)
     if(library MATCHES "::" AND NOT TARGET "${library}")  # e.g. BLAS::BLAS in a tests-only build
@@ -69,6 +72,9 @@ function(accel_add_stage number slug)
     target_link_libraries(stage${number}_${program} PRIVATE stage${number} accel::flags)
   endforeach()
   target_link_libraries(stage${number}_bench PRIVATE accel::bench_main)
+  foreach(program IN ITEMS bench demo)
+    target_link_libraries(stage${number}_${program} PRIVATE ${STAGE_PROGRAM_LINKS})
+  endforeach()
 
   set(grade_bench "${PROJECT_SOURCE_DIR}/grader/benches/${stage}_bench.cpp")
   if(EXISTS "${grade_bench}")
