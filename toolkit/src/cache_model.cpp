@@ -44,7 +44,8 @@ CacheGeometry l2_geometry() {
   return geometry_of(info.l2_bytes, info.l2_ways, std::size_t{1} << 20, 16);
 }
 
-CacheModel::CacheModel(const CacheGeometry& geometry) : geometry_(geometry), sets_(geometry.sets()), line_shift_(0) {
+CacheModel::CacheModel(const CacheGeometry& geometry)
+    : geometry_(geometry), sets_(geometry.sets()), set_mask_(0), line_shift_(0) {
   if (!power_of_two(geometry.line_bytes)) {
     throw std::invalid_argument("CacheModel: the line size must be a power of two (" + describe(geometry) + ")");
   }
@@ -56,37 +57,35 @@ CacheModel::CacheModel(const CacheGeometry& geometry) : geometry_(geometry), set
                                 describe(geometry) + ")");
   }
   while ((std::size_t{1} << line_shift_) < geometry.line_bytes) ++line_shift_;
+  if (power_of_two(sets_)) set_mask_ = sets_ - 1;
   lines_.assign(sets_ * geometry.ways, kEmpty);
-  last_used_.assign(sets_ * geometry.ways, 0);
 }
 
 bool CacheModel::access(std::uintptr_t address) {
   const std::uint64_t line = std::uint64_t(address) >> line_shift_;
-  const std::size_t first = std::size_t(line % sets_) * geometry_.ways;
-  const std::size_t last = first + geometry_.ways;
-  ++clock_;
-  std::size_t victim = first;
-  for (std::size_t way = first; way < last; ++way) {
-    if (lines_[way] == line) {
-      last_used_[way] = clock_;
-      ++hits_;
-      return true;
-    }
-    // An empty way has last_used 0, older than any line, so it is taken first.
-    if (last_used_[way] < last_used_[victim]) victim = way;
+  // Real L1 and L2 caches have a power-of-two number of sets: the set is the line number's
+  // low bits. (Some L3s do not; then it is the remainder.)
+  const std::size_t set = set_mask_ || sets_ == 1 ? std::size_t(line & set_mask_) : std::size_t(line % sets_);
+  std::uint64_t* const first = lines_.data() + set * geometry_.ways;
+  std::uint64_t* const last = first + geometry_.ways;
+  if (*first == line) {  // the most recent line again: the common case in a loop
+    ++hits_;
+    return true;
   }
-  lines_[victim] = line;
-  last_used_[victim] = clock_;
-  ++misses_;
-  return false;
+  std::uint64_t* const found = std::find(first, last, line);
+  const bool hit = found != last;
+  // Move the line to the front; on a miss the last (least recently used) line falls out.
+  std::copy_backward(first, hit ? found : last - 1, hit ? found + 1 : last);
+  *first = line;
+  ++(hit ? hits_ : misses_);
+  return hit;
 }
 
 void CacheModel::reset_counts() { hits_ = misses_ = 0; }
 
 void CacheModel::clear() {
   std::fill(lines_.begin(), lines_.end(), kEmpty);
-  std::fill(last_used_.begin(), last_used_.end(), 0);
-  clock_ = hits_ = misses_ = 0;
+  hits_ = misses_ = 0;
 }
 
 }  // namespace accel

@@ -54,10 +54,12 @@ class CacheModel {
  private:
   CacheGeometry geometry_;
   std::size_t sets_;
+  std::size_t set_mask_;  // sets − 1 when sets is a power of two (no division), else 0
   unsigned line_shift_;
-  std::vector<std::uint64_t> lines_;      // sets × ways line numbers; kEmpty where none
-  std::vector<std::uint64_t> last_used_;  // sets × ways: the access count at the line's last use
-  std::uint64_t clock_ = 0, hits_ = 0, misses_ = 0;
+  // Set s holds lines_[s·ways, (s+1)·ways) in order of use, most recent first, so the
+  // least recently used line is the last one: a loop's next access is usually found at once.
+  std::vector<std::uint64_t> lines_;  // line numbers; kEmpty where a way holds none
+  std::uint64_t hits_ = 0, misses_ = 0;
 };
 
 }  // namespace accel
