@@ -125,7 +125,7 @@ void BM_matmul_openblas(benchmark::State& state) {
 // 255 and 1000: sizes no block size divides; 1024 and 2048: powers of two, where a column
 // walk maps every row to the same few cache sets.
 BENCHMARK(BM_matmul_ikj)->Arg(255)->Arg(512)->Arg(1000)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_matmul_tiled)->ArgsProduct({{255, 512, 1000, 1024, 2048}, {32, 64, 128}})->ArgNames({"n", "tile"})
+BENCHMARK(BM_matmul_tiled)->ArgsProduct({{255, 512, 1000, 1024, 2048}, {32, 64, 128, 256}})->ArgNames({"n", "tile"})
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_matmul_packed)->Arg(64)->Arg(128)->Arg(255)->Arg(512)->Arg(1000)->Arg(1024)->Arg(2048)
     ->Unit(benchmark::kMillisecond);
