@@ -122,6 +122,7 @@ GuardedBuffer::~GuardedBuffer() { set_guards_poisoned(false); }
 // could only say that it happened.
 void GuardedBuffer::set_guards_poisoned([[maybe_unused]] bool poisoned) const {
 #if defined(ACCEL_POISON_GUARDS)
+  if (!storage_) return;  // moved from
   const float* guards = storage_.get() + misalign_ + size_;
   if (poisoned) {
     ASAN_POISON_MEMORY_REGION(guards, kGuardCells * sizeof(float));

@@ -38,28 +38,44 @@ std::string proc_cpuinfo_model() {
   return "unknown CPU";
 }
 
-// Size of a cache level from sysfs ("32K", "1024K", "32768K"); 0 when not there.
-std::size_t sysfs_cache_bytes(int level, bool data_cache) {
+// The sysfs directory of a cache level ("/sys/devices/system/cpu/cpu0/cache/index0/"), the
+// data (or unified) one for L1; empty when there is none.
+std::string sysfs_cache_dir(int level) {
   for (int index = 0; index < 8; ++index) {
     const std::string dir = "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index) + "/";
     int found_level = 0;
-    std::string type, size;
+    std::string type;
     if (!(std::ifstream(dir + "level") >> found_level) || found_level != level) continue;
     std::ifstream(dir + "type") >> type;
-    if (data_cache && type == "Instruction") continue;
-    if (!(std::ifstream(dir + "size") >> size)) continue;
-    std::size_t bytes = std::stoul(size);
-    if (size.back() == 'K') bytes *= 1024;
-    if (size.back() == 'M') bytes *= 1024 * 1024;
-    return bytes;
+    if (type == "Instruction") continue;
+    return dir;
   }
-  return 0;
+  return {};
+}
+
+// A number from a file of a cache's sysfs directory ("12", "64"); 0 when not there.
+std::size_t sysfs_cache_number(int level, const char* file) {
+  const std::string dir = sysfs_cache_dir(level);
+  std::size_t value = 0;
+  if (dir.empty() || !(std::ifstream(dir + file) >> value)) return 0;
+  return value;
+}
+
+// Size of a cache level from sysfs ("32K", "1024K", "32768K"); 0 when not there.
+std::size_t sysfs_cache_bytes(int level) {
+  const std::string dir = sysfs_cache_dir(level);
+  std::string size;
+  if (dir.empty() || !(std::ifstream(dir + "size") >> size)) return 0;
+  std::size_t bytes = std::stoul(size);
+  if (size.back() == 'K') bytes *= 1024;
+  if (size.back() == 'M') bytes *= 1024 * 1024;
+  return bytes;
 }
 
 // sysfs first: it describes the cache this core sees, where sysconf on some AMD parts
 // reports the whole package's L3 (256 MiB instead of 32 MiB).
 std::size_t cache_bytes(int level) {
-  if (const std::size_t bytes = sysfs_cache_bytes(level, level == 1)) return bytes;
+  if (const std::size_t bytes = sysfs_cache_bytes(level)) return bytes;
 #if defined(_SC_LEVEL1_DCACHE_SIZE)
   const int names[] = {_SC_LEVEL1_DCACHE_SIZE, _SC_LEVEL2_CACHE_SIZE, _SC_LEVEL3_CACHE_SIZE};
   if (const long bytes = sysconf(names[level - 1]); bytes > 0) return std::size_t(bytes);
@@ -89,11 +105,15 @@ CpuInfo read_cpu_info() {
   info.l1d_bytes = sysctl_number("hw.l1dcachesize");
   info.l2_bytes = sysctl_number("hw.l2cachesize");
   info.l3_bytes = sysctl_number("hw.l3cachesize");
+  info.cache_line_bytes = sysctl_number("hw.cachelinesize");
 #else
   info.model = proc_cpuinfo_model();
   info.l1d_bytes = cache_bytes(1);
   info.l2_bytes = cache_bytes(2);
   info.l3_bytes = cache_bytes(3);
+  info.l1d_ways = unsigned(sysfs_cache_number(1, "ways_of_associativity"));
+  info.l2_ways = unsigned(sysfs_cache_number(2, "ways_of_associativity"));
+  info.cache_line_bytes = sysfs_cache_number(1, "coherency_line_size");
 #endif
   info.compiler = build_info::compiler;
   info.compile_flags = build_info::compile_flags;

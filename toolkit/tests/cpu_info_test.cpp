@@ -33,3 +33,18 @@ TEST(CpuInfo, CacheSizesAreKnownOnLinux) {
   EXPECT_GT(info.l2_bytes, info.l1d_bytes);
 }
 #endif
+
+TEST(CpuInfo, CacheGeometryAddsUpWhereKnown) {
+  // size = sets · ways · line, so a reported size is a whole number of ways × lines
+  // (L1d 48 KiB, 12-way, 64-byte lines: 64 sets).
+  const accel::CpuInfo& info = accel::cpu_info();
+  if (info.cache_line_bytes == 0) GTEST_SKIP() << "the system reports no cache line size";
+  EXPECT_EQ(info.cache_line_bytes & (info.cache_line_bytes - 1), 0u) << "not a power of two";
+  if (info.l1d_bytes && info.l1d_ways) {
+    EXPECT_EQ(info.l1d_bytes % (info.l1d_ways * info.cache_line_bytes), 0u);
+  }
+  if (info.l2_bytes && info.l2_ways) {
+    EXPECT_EQ(info.l2_bytes % (info.l2_ways * info.cache_line_bytes), 0u);
+  }
+}
+

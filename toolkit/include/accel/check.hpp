@@ -43,8 +43,8 @@ class GuardedBuffer {
   static constexpr std::size_t kGuardCells = 16;
   explicit GuardedBuffer(std::size_t size, std::size_t misalign = 0, float fill = 0.0f);
   ~GuardedBuffer();
-  GuardedBuffer(const GuardedBuffer&) = delete;
-  GuardedBuffer& operator=(const GuardedBuffer&) = delete;
+  GuardedBuffer(GuardedBuffer&&) noexcept = default;
+  GuardedBuffer& operator=(GuardedBuffer&&) = delete;
   float* data() { return storage_.get() + misalign_; }
   std::span<float> span() { return {data(), size_}; }
   std::span<const float> span() const { return {storage_.get() + misalign_, size_}; }

@@ -13,6 +13,8 @@ struct CpuInfo {
   bool sse42 = false, avx2 = false, fma = false, avx512f = false, neon = false;  // what the CPU supports
   unsigned logical_cores = 0;
   std::size_t l1d_bytes = 0, l2_bytes = 0, l3_bytes = 0;  // per core for L1/L2; 0 when unknown
+  unsigned l1d_ways = 0, l2_ways = 0;  // associativity (lines per set); 0 when unknown
+  std::size_t cache_line_bytes = 0;    // of the L1d; 0 when unknown
   std::string compiler;        // "GCC 12.2.0"
   std::string compile_flags;   // "-O3 -DNDEBUG -march=native"
 };
