@@ -41,6 +41,12 @@ void linear_naive(const float* x, const float* W, const float* bias, float* y, s
   }
 }
 
+void transpose_naive(const float* in, float* out, std::size_t rows, std::size_t cols) {
+  for (std::size_t r = 0; r < rows; ++r) {
+    for (std::size_t c = 0; c < cols; ++c) out[c * rows + r] = in[r * cols + c];
+  }
+}
+
 float dot_strict(const float* a, const float* b, std::size_t n) {
   float sum = 0.0f;
   for (std::size_t i = 0; i < n; ++i) sum += a[i] * b[i];

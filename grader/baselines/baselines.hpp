@@ -20,6 +20,10 @@ void matmul_ikj(const float* A, const float* B, float* C, std::size_t M, std::si
 void linear_naive(const float* x, const float* W, const float* bias, float* y, std::size_t batch, std::size_t in,
                   std::size_t out);
 
+// Stage 05. out (cols × rows) = inᵀ (rows × cols), one row of in at a time: the reads
+// are sequential, the writes walk a column of out, a cache line per element.
+void transpose_naive(const float* in, float* out, std::size_t rows, std::size_t cols);
+
 // Σ a[i]·b[i] added strictly left to right into one float. Without -ffast-math the
 // compiler may not reorder the sum: it may vectorize the multiplications, but the
 // additions stay one lane at a time, each waiting for the previous one.

@@ -1,5 +1,6 @@
-// grade_baselines: the grader's own kernels, timed by the harness in a process that runs
-// no student code, so a student's code cannot slow down what it is compared against.
+// grade_baselines: the grader's own kernels (and OpenBLAS), timed by the harness in a
+// process that runs no student code, so a student's code cannot slow down what it is
+// compared against.
 // Also the probes of the machine's limits (machine_probes.cpp).
 
 #include <array>
@@ -7,6 +8,12 @@
 
 #include "baselines.hpp"
 #include "harness.hpp"
+
+#if defined(ACCEL_BLAS_ACCELERATE)
+#include <Accelerate/Accelerate.h>
+#else
+#include <cblas.h>
+#endif
 #include "machine_probes.hpp"
 
 namespace {
@@ -24,6 +31,19 @@ void linear_naive(Workload& workload) {
   baselines::linear_naive(w.x.data(), w.w.data(), w.bias.data(), w.y.data(), w.batch(), w.in(), w.out());
 }
 
+void transpose_naive(Workload& workload) {
+  TransposeWorkload& w = as<TransposeWorkload>(workload);
+  baselines::transpose_naive(w.in.data(), w.out.data(), w.rows(), w.cols());
+}
+
+// OpenBLAS (or Accelerate) on one thread: the grader runs this program with
+// OPENBLAS_NUM_THREADS=1. What a packed GEMM is measured against, unscored.
+void openblas_sgemm(Workload& workload) {
+  MatmulWorkload& w = as<MatmulWorkload>(workload);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(w.m()), int(w.n()), int(w.k()), 1.0f, w.a.data(),
+              int(w.k()), w.b.data(), int(w.n()), 0.0f, w.c.data(), int(w.n()));
+}
+
 template <void (*Gelu)(const float*, float*, std::size_t)>
 void gelu(Workload& workload) {
   GeluWorkload& w = as<GeluWorkload>(workload);
@@ -37,6 +57,10 @@ constexpr std::array kRunners = {
     RunnerEntry{"baseline/linear_naive/64", Kind::linear, linear_naive},
     RunnerEntry{"baseline/gelu_unfused_vectorized/16777216", Kind::gelu, gelu<baselines::gelu_unfused_vectorized>},
     RunnerEntry{"baseline/gelu_fused_scalar/32768", Kind::gelu, gelu<baselines::gelu_fused_scalar>},
+    RunnerEntry{"baseline/transpose_naive/4096", Kind::transpose, transpose_naive},
+    RunnerEntry{"baseline/matmul_ikj/64x4096x8192", Kind::matmul, run_matmul<baselines::matmul_ikj>},
+    RunnerEntry{"baseline/matmul_ikj/1024", Kind::matmul, run_matmul<baselines::matmul_ikj>},
+    RunnerEntry{"baseline/openblas_sgemm/1024", Kind::matmul, openblas_sgemm},
 };
 
 }  // namespace

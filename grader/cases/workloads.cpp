@@ -58,12 +58,14 @@ OpCost WorkloadSpec::cost() const {
     case Kind::dot: return {2 * a, 8 * a};
     case Kind::gelu: return {9 * a, 8 * a};  // x³ (2), ·0.044715, +x, ·√(2/π), tanh (as 1), +1, ·x, ·0.5
     case Kind::linear: return {2 * a * b * c + a * c, 4 * (a * b + c * b + c + a * c)};
+    case Kind::transpose: return {0, 8 * a * b};
   }
   return {};
 }
 
 std::string WorkloadSpec::arguments() const {
   if (kind == Kind::dot || kind == Kind::gelu) return "(n = " + std::to_string(d0) + ")";
+  if (kind == Kind::transpose) return "(" + std::to_string(d0) + " x " + std::to_string(d1) + ")";
   return "(" + std::to_string(d0) + ", " + std::to_string(d1) + ", " + std::to_string(d2) + ")";
 }
 
@@ -112,12 +114,24 @@ LinearWorkload::LinearWorkload(WorkloadSpec spec, std::uint64_t seed)
 
 void LinearWorkload::prepare(std::uint64_t call) { scale_columns(x_base_, x, batch(), in(), call_key(seed_, call), scales_); }
 
+TransposeWorkload::TransposeWorkload(WorkloadSpec spec, std::uint64_t seed)
+    : Workload(spec), in(random_tensor({rows(), cols()}, stream(seed, 1))), out({cols(), rows()}), in_base_(in) {}
+
+void TransposeWorkload::prepare(std::uint64_t call) {
+  const std::size_t size = in.size();
+  if (size == 0) return;
+  in.data()[changed_] = in_base_.data()[changed_];
+  changed_ = std::size_t(call % size);
+  in.data()[changed_] = 2.0f + float(call % 1024) / 512.0f;  // in [2, 4): outside the base's [-1, 1)
+}
+
 std::unique_ptr<Workload> make_workload(const WorkloadSpec& spec, std::uint64_t seed) {
   switch (spec.kind) {
     case Kind::matmul: return std::make_unique<MatmulWorkload>(spec, seed);
     case Kind::dot: return std::make_unique<DotWorkload>(spec, seed);
     case Kind::gelu: return std::make_unique<GeluWorkload>(spec, seed);
     case Kind::linear: return std::make_unique<LinearWorkload>(spec, seed);
+    case Kind::transpose: return std::make_unique<TransposeWorkload>(spec, seed);
   }
   throw std::logic_error("make_workload: unknown kind");
 }
@@ -129,6 +143,11 @@ constexpr WorkloadSpec kDotL1{Kind::dot, 2048};                    // two 8 KiB 
 constexpr WorkloadSpec kLinear64{Kind::linear, 64, 512, 512};      // a 512 -> 512 layer, batch 64
 constexpr WorkloadSpec kGeluDram{Kind::gelu, std::size_t{1} << 24};  // 64 MiB per array: memory
 constexpr WorkloadSpec kGeluL2{Kind::gelu, std::size_t{1} << 15};    // x and out 256 KiB: in L2
+constexpr WorkloadSpec kTranspose4096{Kind::transpose, 4096, 4096};  // 64 MiB each way: far past L2
+constexpr WorkloadSpec kMatmul1024{Kind::matmul, 1024, 1024, 1024};
+// B 128 MiB, past every course machine's L3: an untiled loop streams all of it from
+// memory for every row of A, where blocking reads each tile once for all 64 rows.
+constexpr WorkloadSpec kMatmulWideB{Kind::matmul, 64, 4096, 8192};
 
 constexpr std::array kCatalog = {
     CaseEntry{"baseline/matmul_ijk/512", kMatmul512},
@@ -144,6 +163,13 @@ constexpr std::array kCatalog = {
     CaseEntry{"student/gelu_fused_simd/16777216", kGeluDram},
     CaseEntry{"baseline/gelu_fused_scalar/32768", kGeluL2},
     CaseEntry{"student/gelu_fused_simd/32768", kGeluL2},
+    CaseEntry{"baseline/transpose_naive/4096", kTranspose4096},
+    CaseEntry{"student/transpose_blocked/4096", kTranspose4096},
+    CaseEntry{"baseline/matmul_ikj/64x4096x8192", kMatmulWideB},
+    CaseEntry{"student/matmul_tiled/64x4096x8192", kMatmulWideB},
+    CaseEntry{"baseline/matmul_ikj/1024", kMatmul1024},
+    CaseEntry{"student/matmul_packed/1024", kMatmul1024},
+    CaseEntry{"baseline/openblas_sgemm/1024", kMatmul1024},
 };
 
 }  // namespace

@@ -24,9 +24,10 @@
 
 namespace accel::grade {
 
-enum class Kind { matmul, dot, gelu, linear };
+enum class Kind { matmul, dot, gelu, linear, transpose };
 
-// A kind and its sizes: matmul (M, N, K); dot (n); gelu (n); linear (batch, in, out).
+// A kind and its sizes: matmul (M, N, K); dot (n); gelu (n); linear (batch, in, out);
+// transpose (rows, cols).
 struct WorkloadSpec {
   Kind kind = Kind::dot;
   std::size_t d0 = 0, d1 = 0, d2 = 0;
@@ -124,6 +125,23 @@ class LinearWorkload final : public Workload {
   Tensor x_base_;
   std::uint64_t seed_;
   std::vector<float> scales_;
+};
+
+// out (cols × rows) = inᵀ (rows × cols). Call c changes one element of in: finding it
+// takes a pass over in, as long as the transpose itself.
+class TransposeWorkload final : public Workload {
+ public:
+  TransposeWorkload(WorkloadSpec spec, std::uint64_t seed);
+  void prepare(std::uint64_t call) override;
+  std::span<float> output() override { return out.span(); }
+  std::size_t rows() const { return spec().d0; }
+  std::size_t cols() const { return spec().d1; }
+
+  Tensor in, out;
+
+ private:
+  Tensor in_base_;
+  std::size_t changed_ = 0;
 };
 
 std::unique_ptr<Workload> make_workload(const WorkloadSpec& spec, std::uint64_t seed);

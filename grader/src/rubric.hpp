@@ -29,6 +29,7 @@ struct SpeedCheck {
   double min_speedup = 0;
   double reference_speedup = 0;  // what the reference reached here when the threshold was set
   double points = 0;
+  bool unscored = false;  // measured and shown (e.g. a fraction of OpenBLAS), worth no points
 };
 
 // Stage 06's measuring functions against the grader's own measurements, on this machine:

@@ -142,6 +142,7 @@ CheckResult score_test_group(const Stage& stage, const TestGroup& group, const s
 }
 
 std::string requirement_text(const SpeedCheck& check) {
+  if (check.unscored) return "unscored";
   auto ratio = [](double value) { return fixed(value, value < 10 ? 2 : 1) + "x"; };
   return ratio(check.min_speedup) + " (ref " + ratio(check.reference_speedup) + ")";
 }

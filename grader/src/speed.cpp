@@ -184,9 +184,13 @@ CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool 
   result.points = fast_enough ? check.points : 0;
   result.output = "median " + check.baseline + " " + duration_text(baseline_median) + ", " + check.candidate + " " +
                   duration_text(candidate_median) + " per call over " + std::to_string(options_.repetitions) +
-                  " rounds (every timed output checked): speedup " + ratio_text(speedup) +
-                  (fast_enough ? " >= " : " < ") + "required " + ratio_text(check.min_speedup) +
-                  " (the reference reached " + ratio_text(check.reference_speedup) + ")";
+                  " rounds (every timed output checked): speedup " + ratio_text(speedup);
+  if (check.unscored) {
+    result.output += " (unscored)";
+  } else {
+    result.output += std::string(fast_enough ? " >= " : " < ") + "required " + ratio_text(check.min_speedup) +
+                     " (the reference reached " + ratio_text(check.reference_speedup) + ")";
+  }
   return result;
 }
 

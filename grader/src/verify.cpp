@@ -105,6 +105,14 @@ Expected expect(Workload& workload, const std::vector<std::size_t>& positions) {
       e.tolerance = {magnitude * float_sum_bound_factor(w.n())};
       break;
     }
+    case grade::Kind::transpose: {
+      // out[c][r] = in[r][c], exactly: computed at the positions only (outputs are long).
+      auto& w = grade::as<grade::TransposeWorkload>(workload);
+      for (const std::size_t i : positions) e.values.push_back(w.in.data()[(i % w.rows()) * w.cols() + i / w.rows()]);
+      e.tolerance.assign(e.values.size(), 0.0);
+      e.row_length = w.rows();
+      return e;
+    }
     case grade::Kind::gelu: {
       auto& w = grade::as<grade::GeluWorkload>(workload);
       for (const std::size_t i : positions) {
