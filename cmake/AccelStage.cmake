@@ -22,6 +22,14 @@ include(CheckCXXCompilerFlag)
 add_library(accel_flags INTERFACE)
 add_library(accel::flags ALIAS accel_flags)
 target_compile_options(accel_flags INTERFACE -Wall -Wextra $<$<BOOL:${ACCEL_WERROR}>:-Werror>)
+# A student writes the branch of a stage their machine compiles; the other instruction
+# set's branch stays a TODO that leaves parameters, variables and helpers unused. On the
+# other machine (a lab partner's, the classroom's x86-64 runner) that must stay a warning,
+# not stop the build of every stage.
+if(ACCEL_WERROR AND ACCEL_IMPL STREQUAL "student")
+  target_compile_options(accel_flags INTERFACE -Wno-error=unused-parameter -Wno-error=unused-variable
+                                               -Wno-error=unused-but-set-variable -Wno-error=unused-function)
+endif()
 # GCC 12 at -O3 reports a false -Wrestrict inside <string> for code as plain as
 # "(" + std::to_string(n) (GCC bug 105651, fixed in 13); under -Werror it would stop a
 # student's correct code.

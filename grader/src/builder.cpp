@@ -16,7 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kSubmissionCopy = "submission";  // under the build tree
 constexpr std::size_t kErrorLines = 10;
 
 ChildResult run_tool(const BuildTools& tools, std::vector<std::string> argv, const fs::path& log) {
@@ -54,6 +53,8 @@ bool configured_for(const fs::path& build_dir, const fs::path& copy) {
 
 }  // namespace
 
+fs::path submission_copy(const fs::path& build_dir) { return build_dir / "submission"; }
+
 fs::path StageSource::relative_source() const { return fs::path("stages") / (id + "_" + slug) / (slug + ".cpp"); }
 
 std::map<std::string, std::string> prepare_submission(const BuildTools& tools, const fs::path& submission,
@@ -61,7 +62,7 @@ std::map<std::string, std::string> prepare_submission(const BuildTools& tools, c
                                                       const std::vector<StageSource>& stages,
                                                       const fs::path& work_dir) {
   std::map<std::string, std::string> missing;
-  const fs::path copy = build_dir / kSubmissionCopy;
+  const fs::path copy = submission_copy(build_dir);
   fs::remove_all(copy);
   for (const StageSource& stage : stages) {
     const fs::path from = submission / stage.relative_source(), to = copy / stage.relative_source();
@@ -97,7 +98,7 @@ StageBuild build_targets(const BuildTools& tools, const fs::path& build_dir, con
   const ChildResult result = run_tool(tools, argv, log);
   if (result.exited_normally() && result.exit_code == 0) return {true, {}};
   const std::string text = read_text_file(log);
-  std::string errors = first_errors(text, (build_dir / kSubmissionCopy).string() + "/");
+  std::string errors = first_errors(text, (submission_copy(build_dir)).string() + "/");
   if (!result.exited_normally()) errors = "the build " + result.describe() + "\n" + errors;
   return {false, errors};
 }
@@ -117,6 +118,49 @@ std::string first_errors(std::string_view log, const std::string& strip) {
   }
   if (picked.empty()) return last_lines(log, kErrorLines, 240);
   return picked;
+}
+
+CrossBuild::CrossBuild(BuildTools tools, const fs::path& submission_tree, fs::path work_dir)
+    : tools_(std::move(tools)),
+      copy_(submission_copy(submission_tree)),
+      tree_(submission_tree.string() + "-aarch64"),
+      work_dir_(std::move(work_dir)) {}
+
+std::vector<std::string> CrossBuild::launcher() const { return {qemu_.string(), "-L", "/usr/aarch64-linux-gnu"}; }
+
+std::optional<fs::path> CrossBuild::test_program(const StageSource& stage, const std::string& test_binary,
+                                                 std::string& why) {
+  if (!configure_error_) {
+    const fs::path toolchain = tools_.course_dir / "cmake" / "toolchains" / "aarch64-linux-gnu.cmake";
+    for (const char* dir : {"/usr/bin", "/usr/local/bin"}) {
+      if (fs::exists(fs::path(dir) / "qemu-aarch64")) qemu_ = fs::path(dir) / "qemu-aarch64";
+    }
+    const fs::path log = work_dir_ / "configure-aarch64.log";
+    const ChildResult result =
+        qemu_.empty() ? ChildResult{}
+                      : run_tool(tools_,
+                                 {tools_.cmake.string(), "-S", tools_.course_dir.string(), "-B", tree_.string(), "-G",
+                                  "Ninja", "-DCMAKE_MAKE_PROGRAM=" + tools_.ninja.string(),
+                                  "-DCMAKE_TOOLCHAIN_FILE=" + toolchain.string(), "-DCMAKE_BUILD_TYPE=Release",
+                                  "-DACCEL_IMPL=student", "-DACCEL_TESTS_ONLY=ON", "-DACCEL_NATIVE=OFF",
+                                  "-DACCEL_WERROR=OFF", "-DACCEL_SUBMISSION_DIR=" + copy_.string()},
+                                 log);
+    configure_error_ = qemu_.empty() ? "qemu-aarch64 is not installed here (sudo apt-get install qemu-user)"
+                       : result.exited_normally() && result.exit_code == 0
+                           ? ""
+                           : "the aarch64 cross build does not configure here:\n" + last_lines(read_text_file(log), 4);
+  }
+  if (!configure_error_->empty()) {
+    why = *configure_error_;
+    return std::nullopt;
+  }
+  delete_stage_outputs(tree_, stage);
+  const StageBuild build = build_targets(tools_, tree_, {test_binary}, work_dir_ / ("build-aarch64-" + stage.id + ".log"));
+  if (!build.ok) {
+    why = "the NEON branch does not compile:\n" + build.errors;
+    return std::nullopt;
+  }
+  return tree_ / "bin" / test_binary;
 }
 
 BuildLock::BuildLock(const fs::path& build_dir) {

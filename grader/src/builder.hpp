@@ -10,6 +10,7 @@
 
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -47,6 +48,9 @@ class BuildError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Where prepare_submission copies a submission's stage sources: <build_dir>/submission.
+std::filesystem::path submission_copy(const std::filesystem::path& build_dir);
+
 // Prepares `build_dir` for `submission` (a folder holding stages/): fresh copies of the
 // stage sources, every stage's earlier outputs deleted, the tree configured. Returns, per
 // stage id, why a stage cannot be built (its source is missing from the submission).
@@ -63,6 +67,27 @@ StageBuild build_targets(const BuildTools& tools, const std::filesystem::path& b
 // The first compiler or linker errors of a build log, with `strip` (the submission copy's
 // folder) removed from paths so they read stages/NN_slug/slug.cpp:LINE.
 std::string first_errors(std::string_view log, const std::string& strip);
+
+// A tests-only build of a submission for aarch64, so that a stage's NEON branch can be
+// graded under qemu-aarch64 on an x86-64 grading machine whose own branch of the stage is
+// still a TODO (a student who worked on an Apple Silicon laptop). Built on first use, in
+// a tree beside the submission's (<tree>-aarch64), from the same copy of the sources.
+class CrossBuild {
+ public:
+  CrossBuild(BuildTools tools, const std::filesystem::path& submission_tree, std::filesystem::path work_dir);
+
+  // The stage's aarch64 test program, built on demand; nullopt with `why` when it cannot
+  // be had (no cross compiler or qemu here, or the NEON branch does not compile).
+  std::optional<std::filesystem::path> test_program(const StageSource& stage, const std::string& test_binary,
+                                                    std::string& why);
+  // What runs an aarch64 program here: qemu-aarch64 with the target's libraries.
+  std::vector<std::string> launcher() const;
+
+ private:
+  BuildTools tools_;
+  std::filesystem::path copy_, tree_, work_dir_, qemu_;
+  std::optional<std::string> configure_error_;  // set once configured (empty when it worked)
+};
 
 // Holds an exclusive lock on a build tree while the grader uses it; throws BuildError
 // when another grader holds it.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "accel/cpu_info.hpp"
 #include "audit.hpp"
 #include "child_process.hpp"
 #include "text.hpp"
@@ -45,11 +46,13 @@ void say(const GradeOptions& options, const std::string& line) {
 }
 
 // One test group: its own process, its own filter, GoogleTest's report on a pipe.
-CheckResult grade_group(const Stage& stage, const TestGroup& group, const GradeOptions& options) {
-  const fs::path binary = options.bin_dir / stage.test_binary;
+// `launcher` runs the program (qemu-aarch64 for a cross-built one), or nothing.
+CheckResult grade_group(const Stage& stage, const TestGroup& group, const GradeOptions& options,
+                        const fs::path& binary, const std::vector<std::string>& launcher = {}) {
   ChildCommand command;
-  command.argv = {binary.string(), "--gtest_filter=" + group.filter,
-                  "--gtest_output=json:/dev/fd/" + std::to_string(kReportFd), "--gtest_color=no"};
+  command.argv = launcher;
+  command.argv.insert(command.argv.end(), {binary.string(), "--gtest_filter=" + group.filter,
+                                           "--gtest_output=json:/dev/fd/" + std::to_string(kReportFd), "--gtest_color=no"});
   command.stdout_file = options.work_dir / (stage.test_binary + ".stdout");
   command.stderr_file = options.work_dir / (stage.test_binary + ".stderr");
   command.time_limit = std::chrono::duration<double>(options.test_timeout_seconds);
@@ -77,7 +80,79 @@ CheckResult grade_group(const Stage& stage, const TestGroup& group, const GradeO
   }
 }
 
+// The policy for a stage written for another instruction set than the grading machine's:
+// on x86-64, a test group whose functions are still a TODO here is graded again on the
+// stage's NEON branch, cross-built and run under qemu-aarch64, when the source has one.
+// Returns the note that says which branch was graded ("" when none was graded there).
+std::string grade_neon_branch(const Stage& stage, const GradeOptions& options, std::vector<CheckResult>& checks) {
+#if defined(__x86_64__)
+  const bool any_todo = std::ranges::any_of(checks, [](const CheckResult& c) { return c.todo_only; });
+  if (options.cross == nullptr || !any_todo) return {};
+  const StageSource source{stage.id, stage.name};
+  const std::string text = read_text_file(options.sources / source.relative_source());
+  const std::string here = std::string("this machine's ") + simd_path() + " branch is still a TODO";
+  if (!has_written_neon_branch(text)) {
+    if (text.find("__ARM_NEON") != std::string::npos) {
+      for (CheckResult& check : checks) {
+        if (check.todo_only) check.output += "\n" + here + ", and so is the NEON branch";
+      }
+    }
+    return {};
+  }
+  say(options, "stage " + stage.id + ": " + here + "; grading the NEON branch under qemu-aarch64");
+  std::string why;
+  const auto program = options.cross->test_program(source, stage.test_binary, why);
+  if (!program) {
+    for (CheckResult& check : checks) {
+      if (check.todo_only) check.output += "\n" + here + ", and its NEON branch could not be graded: " + why;
+    }
+    return {};
+  }
+  const std::string note = "graded on the NEON branch under qemu-aarch64: " + here;
+  for (std::size_t i = 0; i < stage.tests.size() && i < checks.size(); ++i) {
+    if (!checks[i].todo_only) continue;
+    CheckResult neon = grade_group(stage, stage.tests[i], options, *program, options.cross->launcher());
+    neon.output = note + "\n" + neon.output;
+    checks[i] = std::move(neon);
+  }
+  return note;
+#else
+  (void)stage, (void)options, (void)checks;
+  return {};
+#endif
+}
+
 }  // namespace
+
+bool has_written_neon_branch(std::string_view source) {
+  auto directive = [](std::string_view line, std::string_view word) {
+    const std::size_t hash = line.find_first_not_of(" \t");
+    if (hash == std::string_view::npos || line[hash] != '#') return false;
+    const std::size_t start = line.find_first_not_of(" \t", hash + 1);
+    return start != std::string_view::npos && line.substr(start).starts_with(word);
+  };
+  auto opens_neon = [&](std::string_view line) {
+    return (directive(line, "if") || directive(line, "elif")) && line.find("__ARM_NEON") != std::string_view::npos;
+  };
+  bool in_neon = false;  // between a NEON #if/#elif and the next #elif, #else or #endif
+  std::size_t begin = 0;
+  while (begin < source.size()) {
+    std::size_t end = source.find('\n', begin);
+    if (end == std::string_view::npos) end = source.size();
+    const std::string_view line = source.substr(begin, end - begin);
+    begin = end + 1;
+    if (!in_neon || directive(line, "el") || directive(line, "endif")) {
+      in_neon = opens_neon(line);
+      continue;
+    }
+    const std::size_t text = line.find_first_not_of(" \t");
+    if (text == std::string_view::npos) continue;
+    const std::string_view code = line.substr(text);
+    if (code.starts_with("//") || code.starts_with("ACCEL_TODO") || directive(code, "include")) continue;
+    return true;  // code, or a nested #if: either way the branch is written
+  }
+  return false;
+}
 
 GradeOptions options_from(const Rubric& rubric) {
   GradeOptions options;
@@ -133,8 +208,9 @@ std::vector<CheckResult> grade_stage(const Stage& stage, const GradeOptions& opt
       continue;
     }
     say(options, "stage " + stage.id + ": running " + stage.test_binary + " --gtest_filter=" + group.filter);
-    checks.push_back(grade_group(stage, group, options));
+    checks.push_back(grade_group(stage, group, options, options.bin_dir / stage.test_binary));
   }
+  const std::string neon_note = grade_neon_branch(stage, options, checks);
 
   // Speed and measurement checks share their gate: rules kept, the bench built, every test
   // group at full marks.
@@ -154,6 +230,9 @@ std::vector<CheckResult> grade_stage(const Stage& stage, const GradeOptions& opt
     speed_checks = zero_all("rule broken", "rule broken: " + reasons.substr(0, reasons.size() - 1), "rule broken");
   } else if (failure != options.not_built.end() && !failure->second.bench.empty()) {
     speed_checks = zero_all("does not compile", failure->second.bench);
+  } else if (!neon_note.empty()) {
+    speed_checks = zero_all("not this ISA", neon_note + "; speed is measured in this machine's instruction set only",
+                            "not this ISA");
   } else if (!correctness_complete(checks)) {
     speed_checks = zero_all("skipped", "skipped: correctness tests fail");
   } else if (!fs::exists(options.bin_dir / stage.bench_binary)) {

@@ -39,6 +39,12 @@ struct GradeOptions {
   // built apart: a bench that does not link costs the speed checks only.
   std::map<std::string, BuildFailure> not_built;
   bool tests_only = false;  // no speed or measurement checks (the status view)
+  // A submission's folder of stage sources, and its aarch64 cross build: on an x86-64
+  // grading machine, a test group whose functions are a TODO here is graded on the
+  // stage's NEON branch under qemu-aarch64, if it has one. Speed is measured on this
+  // machine's instruction set only. Unset outside submission grading.
+  std::filesystem::path sources;
+  CrossBuild* cross = nullptr;
   std::string only_check;   // grade this check alone (its stage's tests still gate a speed check)
 };
 
@@ -46,6 +52,10 @@ struct GradeOptions {
 GradeOptions options_from(const Rubric& rubric);
 
 std::vector<CheckResult> grade_stage(const Stage& stage, const GradeOptions& options, SpeedLab& speed);
+
+// Whether a stage source has a NEON branch (#if/#elif on __ARM_NEON) with code in it, not
+// only comments, #includes and ACCEL_TODO: the stubs' NEON branches are TODOs.
+bool has_written_neon_branch(std::string_view source);
 
 // The rule check alone: the violations of a stage's library (empty when it keeps every
 // rule), or nullopt with `error` set when the library cannot be read.

@@ -243,6 +243,15 @@ int main(int argc, char** argv) {
     if (check_rubric) return check_rubric_counts(stages, options, std::cout);
     std::optional<BuildLock> lock;
     if (!tree.empty()) lock.emplace(tree);
+    // Submissions only: a stage still a TODO here may have been written on an Apple
+    // Silicon laptop, and is graded on its NEON branch instead (see grade_neon_branch).
+    std::optional<CrossBuild> cross;
+    const bool grading_submissions = !submission.empty() || !class_dir.empty();
+    if (grading_submissions) {
+      cross.emplace(tools, tree, work_dir.path);
+      options.sources = submission_copy(tree);
+      options.cross = &*cross;
+    }
     // Builds (unless told not to) and grades one copy of the course: this tree's own
     // stages, or a student's copied into the tree.
     auto grade = [&](const fs::path& student) {

@@ -193,3 +193,33 @@ TEST(EndToEnd, FailingCorrectnessSkipsTheSpeedCheck) {
 }
 
 }  // namespace
+
+TEST(NeonBranch, OnlyCodeCountsAsWritten) {
+  EXPECT_FALSE(has_written_neon_branch("#if defined(__AVX2__)\n  x();\n#elif defined(__ARM_NEON)\n"
+                                       "  // vld1q_f32\n  ACCEL_TODO(\"02\", \"f\");\n#else\n  y();\n#endif\n"));
+  EXPECT_FALSE(has_written_neon_branch("#if defined(__ARM_NEON)\n#include <arm_neon.h>\n#endif\nint f() { return 1; }\n"));
+  EXPECT_TRUE(has_written_neon_branch("#if defined(__AVX2__)\n  ACCEL_TODO(\"02\", \"f\");\n"
+                                      "#elif defined(__ARM_NEON)\n  vst1q_f32(p, v);\n#endif\n"));
+  EXPECT_TRUE(has_written_neon_branch("#ifdef __ARM_NEON\n  f();\n#endif\n"));
+}
+
+// The course's own sources: no stub has a written NEON branch, and every reference that
+// has a NEON branch has written it.
+TEST(NeonBranch, StubsAreTodosAndReferencesAreWritten) {
+  const std::filesystem::path course = ACCEL_COURSE_DIR;
+  int references_with_neon = 0;
+  for (const auto& stage : std::filesystem::directory_iterator(course / "stages")) {
+    if (!stage.is_directory()) continue;
+    for (const auto& file : std::filesystem::directory_iterator(stage.path())) {
+      const std::string name = file.path().filename().string();
+      if (file.path().extension() != ".cpp" || name == "bench.cpp" || name == "demo.cpp") continue;
+      EXPECT_FALSE(has_written_neon_branch(read_text_file(file.path()))) << file.path();
+      const std::filesystem::path reference = course / "solutions" / stage.path().filename() / name;
+      const std::string text = read_text_file(reference);
+      if (text.find("__ARM_NEON") == std::string::npos) continue;
+      ++references_with_neon;
+      EXPECT_TRUE(has_written_neon_branch(text)) << reference;
+    }
+  }
+  EXPECT_GE(references_with_neon, 2);
+}

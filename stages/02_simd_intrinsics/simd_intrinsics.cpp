@@ -5,7 +5,8 @@
 // on an x86-64 laptop (built with -march=native) the AVX2+FMA branch, on Apple Silicon or
 // any aarch64 machine the NEON branch, elsewhere the scalar one. You only need to write
 // the branch your machine compiles (accel::simd_path() and the demo tell you which), but
-// the scalar branch is the best place to start: get it right, then vectorize.
+// the scalar branch is the best place to start: get it right, then vectorize. (Graded on
+// another instruction set than yours? See "Working on a Mac" in README.md.)
 
 #include "simd_intrinsics.hpp"
 
