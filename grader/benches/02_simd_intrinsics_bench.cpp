@@ -18,7 +18,7 @@ void dot_simd(Workload& workload) {
 
 constexpr std::array kRunners = {
     RunnerEntry{"student/dot_simd/2048", Kind::dot, dot_simd},
-    RunnerEntry{"student/matmul_simd/512", Kind::matmul, run_matmul<accel::stage02::matmul_simd>},
+    RunnerEntry{"student/matmul_simd/256", Kind::matmul, run_matmul<accel::stage02::matmul_simd>},
 };
 
 }  // namespace

@@ -53,6 +53,7 @@ void gelu(Workload& workload) {
 constexpr std::array kRunners = {
     RunnerEntry{"baseline/matmul_ijk/512", Kind::matmul, run_matmul<baselines::matmul_ijk>},
     RunnerEntry{"baseline/matmul_ikj/512", Kind::matmul, run_matmul<baselines::matmul_ikj>},
+    RunnerEntry{"baseline/matmul_ikj/256", Kind::matmul, run_matmul<baselines::matmul_ikj>},
     RunnerEntry{"baseline/dot_strict/2048", Kind::dot, dot_strict},
     RunnerEntry{"baseline/linear_naive/64", Kind::linear, linear_naive},
     RunnerEntry{"baseline/gelu_unfused_vectorized/16777216", Kind::gelu, gelu<baselines::gelu_unfused_vectorized>},

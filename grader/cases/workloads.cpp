@@ -139,6 +139,7 @@ std::unique_ptr<Workload> make_workload(const WorkloadSpec& spec, std::uint64_t 
 namespace {
 
 constexpr WorkloadSpec kMatmul512{Kind::matmul, 512, 512, 512};
+constexpr WorkloadSpec kMatmul256{Kind::matmul, 256, 256, 256};  // A, B and C 256 KiB each: in L2
 constexpr WorkloadSpec kDotL1{Kind::dot, 2048};                    // two 8 KiB vectors: L1-resident
 constexpr WorkloadSpec kLinear64{Kind::linear, 64, 512, 512};      // a 512 -> 512 layer, batch 64
 constexpr WorkloadSpec kGeluDram{Kind::gelu, std::size_t{1} << 24};  // 64 MiB per array: memory
@@ -153,7 +154,8 @@ constexpr std::array kCatalog = {
     CaseEntry{"baseline/matmul_ijk/512", kMatmul512},
     CaseEntry{"baseline/matmul_ikj/512", kMatmul512},
     CaseEntry{"student/matmul_ikj/512", kMatmul512},
-    CaseEntry{"student/matmul_simd/512", kMatmul512},
+    CaseEntry{"baseline/matmul_ikj/256", kMatmul256},
+    CaseEntry{"student/matmul_simd/256", kMatmul256},
     CaseEntry{"student/matmul_blas/512", kMatmul512},
     CaseEntry{"baseline/dot_strict/2048", kDotL1},
     CaseEntry{"student/dot_simd/2048", kDotL1},

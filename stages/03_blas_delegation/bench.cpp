@@ -24,19 +24,6 @@ namespace s03 = accel::stage03;
   return true;
 }();
 
-// Runs the first call outside the timed loop (a warm-up, and the place a TODO shows up):
-// a function still to be written skips the case with its message instead of aborting.
-template <typename Fn>
-bool first_call_works(benchmark::State& state, Fn&& fn) {
-  try {
-    fn();
-    return true;
-  } catch (const accel::NotImplemented& todo) {
-    state.SkipWithError(todo.what());
-    return false;
-  }
-}
-
 void BM_matmul_ikj_baseline(benchmark::State& state) {
   const auto n = std::size_t(state.range(0));
   const Tensor a = Tensor::random({n, n}, 1), b = Tensor::random({n, n}, 2);
@@ -63,7 +50,7 @@ void BM_matmul_blas(benchmark::State& state) {
   const auto threads = std::size_t(state.range(1));
   const Tensor a = Tensor::random({n, n}, 1), b = Tensor::random({n, n}, 2);
   Tensor c({n, n});
-  if (!first_call_works(state, [&] {
+  if (!accel::first_call_works(state, [&] {
         s03::set_blas_threads(threads);
         c = s03::matmul_blas(a, b);
       })) return;
@@ -88,7 +75,7 @@ void BM_matmul_blas_batch(benchmark::State& state) {
   const Tensor a = Tensor::random({batch, n, n}, 1);
   const Tensor b = kFolded ? Tensor::random({n, n}, 2) : Tensor::random({batch, n, n}, 2);
   Tensor c({batch, n, n});
-  if (!first_call_works(state, [&] {
+  if (!accel::first_call_works(state, [&] {
         s03::set_blas_threads(1);
         c = s03::matmul_blas(a, b);
       })) return;
@@ -111,7 +98,7 @@ void BM_linear(benchmark::State& state) {
   constexpr std::size_t in = 512, out = 512;
   const Tensor x = Tensor::random({batch, in}, 1), w = Tensor::random({out, in}, 2), bias = Tensor::random({out}, 3);
   Tensor y({batch, out});
-  if (!first_call_works(state, [&] {
+  if (!accel::first_call_works(state, [&] {
         s03::set_blas_threads(1);
         y = s03::linear(x, w, bias);
       })) return;

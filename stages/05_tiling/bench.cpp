@@ -27,19 +27,6 @@ namespace {
 using accel::Tensor;
 namespace s05 = accel::stage05;
 
-// Runs the first call outside the timed loop (a warm-up, and the place a TODO shows up):
-// a function still to be written skips the case with its message instead of aborting.
-template <typename Fn>
-bool first_call_works(benchmark::State& state, Fn&& fn) {
-  try {
-    fn();
-    return true;
-  } catch (const accel::NotImplemented& todo) {
-    state.SkipWithError(todo.what());
-    return false;
-  }
-}
-
 // ---- transpose: bytes moved (read once, written once), no FLOPs ----
 
 template <bool kBlocked>
@@ -55,7 +42,7 @@ void BM_transpose(benchmark::State& state) {
       s05::transpose_naive(in.data(), out.data(), n, n);
     }
   };
-  if (!first_call_works(state, call)) return;
+  if (!accel::first_call_works(state, call)) return;
   for (auto _ : state) {
     call();
     benchmark::DoNotOptimize(out.data());
@@ -94,7 +81,7 @@ void square(benchmark::State& state, Kernel kernel) {
   const Tensor a = Tensor::random({n, n}, 1), b = Tensor::random({n, n}, 2);
   Tensor c({n, n});
   auto call = [&] { kernel(a.data(), b.data(), c.data(), n); };
-  if (!first_call_works(state, call)) return;
+  if (!accel::first_call_works(state, call)) return;
   for (auto _ : state) {
     call();
     benchmark::DoNotOptimize(c.data());

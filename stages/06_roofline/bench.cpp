@@ -9,7 +9,6 @@
 
 #include "accel/bench.hpp"
 #include "accel/tensor.hpp"
-#include "accel/todo.hpp"
 #include "roofline.hpp"
 
 namespace {
@@ -17,24 +16,12 @@ namespace {
 using accel::Tensor;
 namespace s06 = accel::stage06;
 
-// A function still to be written skips the case with its message instead of aborting.
-template <typename Fn>
-bool call_works(benchmark::State& state, Fn&& fn) {
-  try {
-    fn();
-    return true;
-  } catch (const accel::NotImplemented& todo) {
-    state.SkipWithError(todo.what());
-    return false;
-  }
-}
-
 // One probe per iteration; the counter is its last result (Google Benchmark's own timing
 // of the probe is not the point here).
 void BM_roof_fma_chains(benchmark::State& state) {
   double gflops = 0;
   for (auto _ : state) {
-    if (!call_works(state, [&] { gflops = s06::fma_gflops(std::size_t(state.range(0))); })) return;
+    if (!accel::first_call_works(state, [&] { gflops = s06::fma_gflops(std::size_t(state.range(0))); })) return;
   }
   state.counters["GFLOP/s"] = gflops;
 }
@@ -43,7 +30,7 @@ BENCHMARK(BM_roof_fma_chains)->DenseRange(1, 4, 1)->Arg(8)->Arg(12)->Arg(16)->It
 void BM_roof_peak(benchmark::State& state) {
   double gflops = 0;
   for (auto _ : state) {
-    if (!call_works(state, [&] { gflops = s06::peak_gflops(); })) return;
+    if (!accel::first_call_works(state, [&] { gflops = s06::peak_gflops(); })) return;
   }
   state.counters["GFLOP/s"] = gflops;
 }
@@ -53,7 +40,7 @@ BENCHMARK(BM_roof_peak)->Iterations(3)->Unit(benchmark::kMillisecond);
 void BM_roof_triad(benchmark::State& state) {
   double gbps = 0;
   for (auto _ : state) {
-    if (!call_works(state, [&] { gbps = s06::stream_triad_gbps(std::size_t(state.range(0))); })) return;
+    if (!accel::first_call_works(state, [&] { gbps = s06::stream_triad_gbps(std::size_t(state.range(0))); })) return;
   }
   state.counters["GB/s"] = gbps;
 }
@@ -68,7 +55,7 @@ void element_sizes(benchmark::internal::Benchmark* bench) {
 void BM_add(benchmark::State& state) {
   const auto n = std::size_t(state.range(0));
   accel::OpCost cost;
-  if (!call_works(state, [&] { cost = s06::add_cost(n); })) return;
+  if (!accel::first_call_works(state, [&] { cost = s06::add_cost(n); })) return;
   const Tensor a = Tensor::random({n}, 1), b = Tensor::random({n}, 2);
   Tensor out({n});
   for (auto _ : state) {
@@ -82,7 +69,7 @@ BENCHMARK(BM_add)->Apply(element_sizes);
 void BM_triad(benchmark::State& state) {
   const auto n = std::size_t(state.range(0));
   accel::OpCost cost;
-  if (!call_works(state, [&] { cost = s06::triad_cost(n); })) return;
+  if (!accel::first_call_works(state, [&] { cost = s06::triad_cost(n); })) return;
   const Tensor b = Tensor::random({n}, 1), c = Tensor::random({n}, 2);
   Tensor a({n});
   for (auto _ : state) {
@@ -97,7 +84,7 @@ BENCHMARK(BM_triad)->Apply(element_sizes);
 void BM_dot(benchmark::State& state) {
   const auto n = std::size_t(state.range(0));
   accel::OpCost cost;
-  if (!call_works(state, [&] { cost = s06::dot_cost(n); })) return;
+  if (!accel::first_call_works(state, [&] { cost = s06::dot_cost(n); })) return;
   const Tensor a = Tensor::random({n}, 1), b = Tensor::random({n}, 2);
   for (auto _ : state) {
     float sums[4] = {};
