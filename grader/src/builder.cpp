@@ -45,9 +45,10 @@ void delete_stage_outputs(const fs::path& build_dir, const StageSource& stage) {
   }
 }
 
+// A configure that failed half-way leaves a cache without build.ninja: not configured.
 bool configured_for(const fs::path& build_dir, const fs::path& copy) {
   const std::string cache = read_text_file(build_dir / "CMakeCache.txt");
-  return cache.find("ACCEL_SUBMISSION_DIR:PATH=" + copy.string() + "\n") != std::string::npos &&
+  return fs::exists(build_dir / "build.ninja") && cache.find("ACCEL_SUBMISSION_DIR:PATH=" + copy.string() + "\n") != std::string::npos &&
          cache.find("ACCEL_IMPL:STRING=student\n") != std::string::npos;
 }
 

@@ -12,6 +12,8 @@
 
 #include <unistd.h>
 
+#include "accel/cpu_info.hpp"
+
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
 #include <immintrin.h>
 #elif defined(__ARM_NEON) && defined(__aarch64__)
@@ -304,6 +306,14 @@ void gelu_fused_simd(std::span<const float> x, std::span<float> out) {
   } else {
     gelu_row(x.data(), nullptr, out.data(), x.size());
   }
+}
+
+const char* gelu_fused_simd_path() {
+#if defined(__AVX512F__)
+  return "AVX-512";
+#else
+  return accel::simd_path();  // the other branches are the ones it names
+#endif
 }
 
 void bias_gelu(std::span<const float> x, std::span<const float> bias, std::span<float> out) {

@@ -8,7 +8,9 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <iomanip>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -77,7 +79,7 @@ void show_scalar_costs(const Profiler& profiler) {
             << "  gelu_fused_simd, whole " << fixed(simd_ms * 1e6 / n, 2) << " ns per element\n\n";
   std::cout << "Accuracy against the tanh-GELU in double precision, [-10, 10] in steps of 1/4096:\n"
             << "  gelu_fused      (std::tanh)        max abs error " << max_abs_error(s04::gelu_fused) << '\n'
-            << "  gelu_fused_simd (" << simd_path() << ")  max abs error " << max_abs_error(s04::gelu_fused_simd)
+            << "  gelu_fused_simd (" << s04::gelu_fused_simd_path() << ")  max abs error " << max_abs_error(s04::gelu_fused_simd)
             << "\n  (the tests allow 1e-5 + 1e-4·|GELU(x)|; neighbouring floats near 10 are 9.5e-7 apart)\n\n";
 }
 
@@ -118,7 +120,7 @@ void show_size(const Profiler& profiler, std::size_t n, const std::string& label
 }  // namespace
 
 int main() try {
-  std::cout << "Stage 04 — unfused vs fused GELU\n" << describe_machine() << "SIMD path of this build: " << simd_path()
+  std::cout << "Stage 04 — unfused vs fused GELU\n" << describe_machine() << "Branch of gelu_fused_simd in this build: " << s04::gelu_fused_simd_path()
             << "\n\n";
   const Profiler profiler;
   show_scalar_costs(profiler);
@@ -128,7 +130,16 @@ int main() try {
                "far slower than that is waiting on its arithmetic (std::tanh), not on memory.\n\n";
   show_size(profiler, 8192, "32 KiB per array: every array stays in L2");
   show_size(profiler, 2000 * 2000, "the seed's 2000×2000 tensor, 16 MB per array");
-  show_size(profiler, std::size_t{1} << 24, "64 MiB per array, x and out together 4× the L3: DRAM");
+  constexpr std::size_t kDramFloats = std::size_t{1} << 24;  // 64 MiB per array
+  std::ostringstream dram_label;
+  dram_label << "64 MiB per array, x and out together ";
+  if (cpu_info().l3_bytes == 0) {
+    dram_label << "past the caches: DRAM";
+  } else {
+    dram_label << std::fixed << std::setprecision(1)
+               << double(2 * kDramFloats * sizeof(float)) / double(cpu_info().l3_bytes) << "× the L3: DRAM";
+  }
+  show_size(profiler, kDramFloats, dram_label.str());
 
   std::cout << "heap allocated: counted per call by the replaced operator new. gelu_unfused allocates seven\n"
                "n-float tensors (and zero-fills each, as accel::Tensor does); the fused kernels write into the\n"

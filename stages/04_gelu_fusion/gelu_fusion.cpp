@@ -14,6 +14,7 @@
 #include <arm_neon.h>
 #endif
 
+#include "accel/cpu_info.hpp"
 #include "accel/todo.hpp"
 
 namespace accel::stage04 {
@@ -41,6 +42,9 @@ void gelu_fused_simd([[maybe_unused]] std::span<const float> x, [[maybe_unused]]
   ACCEL_TODO("04", "gelu_fused_simd");
 #endif
 }
+
+// The branches above are the ones accel::simd_path() names.
+const char* gelu_fused_simd_path() { return accel::simd_path(); }
 
 void bias_gelu([[maybe_unused]] std::span<const float> x, [[maybe_unused]] std::span<const float> bias,
                [[maybe_unused]] std::span<float> out) {

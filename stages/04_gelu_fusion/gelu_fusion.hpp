@@ -34,6 +34,10 @@ void gelu_fused(std::span<const float> x, std::span<float> out);
 // no heap allocation, nothing written past out's end. Same length rule as gelu_fused.
 void gelu_fused_simd(std::span<const float> x, std::span<float> out);
 
+// Which branch of gelu_fused_simd this build compiled: "AVX-512", "AVX2+FMA", "NEON" or
+// "scalar" (the demo prints it). Written for you; keep it in step if you add a branch.
+const char* gelu_fused_simd_path();
+
 // Task 4. The epilogue of a transformer MLP layer: out = GELU(x + bias) in one pass, with
 // x a row-major matrix of x.size() / bias.size() rows and bias.size() columns, and bias
 // added to every row: out[r·C + c] = GELU(x[r·C + c] + bias[c]). No heap allocation.
