@@ -97,7 +97,10 @@ struct Block {
 
 OpCost total(const s07::MlpProfile& profile) {
   OpCost sum;
-  for (const s07::MlpRegion& region : profile.regions) sum.flops += region.cost.flops, sum.bytes += region.cost.bytes;
+  for (const s07::MlpRegion& region : profile.regions) {
+    sum.flops += region.cost.flops;
+    sum.bytes += region.cost.bytes;
+  }
   return sum;
 }
 
