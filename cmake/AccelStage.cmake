@@ -66,6 +66,13 @@ function(accel_add_stage number slug)
     set(source "${PROJECT_SOURCE_DIR}/solutions/${stage}/${slug}.cpp")
   elseif(ACCEL_SUBMISSION_DIR)
     set(source "${ACCEL_SUBMISSION_DIR}/stages/${stage}/${slug}.cpp")
+    if(NOT EXISTS "${source}")
+      # The grader copies every stage its rubric grades into the submission (a placeholder
+      # for one the student's copy lacks), so only a stage the rubric does not grade yet, such
+      # as a new stage folder before its rubric entry, gets here: leave it out, not the build.
+      message(STATUS "Stage ${number} is left out of this submission build: the rubric does not grade it")
+      return()
+    endif()
   else()
     set(source "${stage_dir}/${slug}.cpp")
   endif()

@@ -1,6 +1,8 @@
 #include "accel/profiler.hpp"
 
+#include <chrono>
 #include <stdexcept>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -30,4 +32,44 @@ TEST(Profiler, ElementwiseCost) {
 TEST(Profiler, Rates) {
   EXPECT_DOUBLE_EQ(accel::gflops_per_second(2e9, 1000), 2.0);
   EXPECT_DOUBLE_EQ(accel::gigabytes_per_second(5e6, 1), 5.0);
+}
+
+TEST(Profiler, Median) {
+  EXPECT_DOUBLE_EQ(accel::median(std::vector<double>{}), 0.0);
+  EXPECT_DOUBLE_EQ(accel::median(std::vector<double>{3, 1, 2}), 2.0);
+  EXPECT_DOUBLE_EQ(accel::median(std::vector<double>{4, 1, 3, 2}), 2.5);
+}
+
+namespace {
+// Busy-waits until the steady clock has advanced by at least `ms`.
+void spin_for(double ms) {
+  const auto start = std::chrono::steady_clock::now();
+  while (std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() < ms) {
+  }
+}
+}  // namespace
+
+TEST(Profiler, NamedRegionsKeepTheirOrderAndSamples) {
+  accel::Profiler profiler;
+  EXPECT_TRUE(profiler.region_times().empty());
+  int calls = 0;
+  for (int round = 0; round < 3; ++round) {
+    profiler.time_region("first", [&] { ++calls; });
+    profiler.time_region("second", [&] { spin_for(2); });
+  }
+  profiler.time_region("first", [&] { ++calls; });
+  EXPECT_EQ(calls, 4);
+  const std::vector<accel::RegionTime> times = profiler.region_times();
+  ASSERT_EQ(times.size(), 2u);
+  EXPECT_EQ(times[0].name, "first");
+  EXPECT_EQ(times[0].samples, 4u);
+  EXPECT_GE(times[0].median_ms, 0.0);
+  EXPECT_EQ(times[1].name, "second");
+  EXPECT_EQ(times[1].samples, 3u);
+  // A lower bound by construction (the region spins until the clock has moved 2 ms), not
+  // a speed assertion.
+  EXPECT_GE(times[1].median_ms, 2.0);
+
+  profiler.clear_regions();
+  EXPECT_TRUE(profiler.region_times().empty());
 }
