@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 namespace accel::baselines {
 
@@ -106,6 +107,14 @@ void gelu_fused_scalar(const float* x, float* out, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     out[i] = gelu_from_one_plus(x[i], 1.0f + std::tanh(kGeluSqrt2OverPi * (x[i] + kGeluCubic * x[i] * x[i] * x[i])));
   }
+}
+
+void mlp_naive(const float* x, const float* W1, const float* b1, const float* W2, const float* b2, float* y,
+               std::size_t batch, std::size_t d_model, std::size_t d_ff) {
+  std::vector<float> hidden(batch * d_ff), activated(batch * d_ff);
+  linear_naive(x, W1, b1, hidden.data(), batch, d_model, d_ff);
+  gelu_fused_scalar(hidden.data(), activated.data(), hidden.size());
+  linear_naive(activated.data(), W2, b2, y, batch, d_ff, d_model);
 }
 
 }  // namespace accel::baselines

@@ -40,4 +40,10 @@ void gelu_unfused_vectorized(const float* x, float* out, std::size_t n);
 // student's SIMD GELU is compared with.
 void gelu_fused_scalar(const float* x, float* out, std::size_t n);
 
+// Stage 07. A transformer MLP block, y = GELU(x·W1ᵀ + b1)·W2ᵀ + b2, as a first attempt
+// writes it: linear_naive, gelu_fused_scalar over a hidden array allocated per call, then
+// linear_naive again. x batch × d_model, W1 d_ff × d_model, W2 d_model × d_ff.
+void mlp_naive(const float* x, const float* W1, const float* b1, const float* W2, const float* b2, float* y,
+               std::size_t batch, std::size_t d_model, std::size_t d_ff);
+
 }  // namespace accel::baselines

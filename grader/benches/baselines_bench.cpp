@@ -5,6 +5,7 @@
 
 #include <array>
 #include <span>
+#include <vector>
 
 #include "baselines.hpp"
 #include "harness.hpp"
@@ -44,6 +45,27 @@ void openblas_sgemm(Workload& workload) {
               int(w.k()), w.b.data(), int(w.n()), 0.0f, w.c.data(), int(w.n()));
 }
 
+void mlp_naive(Workload& workload) {
+  MlpWorkload& w = as<MlpWorkload>(workload);
+  baselines::mlp_naive(w.x.data(), w.w1.data(), w.b1.data(), w.w2.data(), w.b2.data(), w.y.data(), w.batch(),
+                       w.d_model(), w.d_ff());
+}
+
+// The floor of an MLP block: its two products as bare sgemm calls on one thread, into a
+// hidden array of the workload's own, with no bias and no GELU. Its output is not the
+// block's (only a candidate's output is checked): what stage 07's mlp_fast adds to this
+// time is its overhead.
+void mlp_two_sgemm(Workload& workload) {
+  MlpWorkload& w = as<MlpWorkload>(workload);
+  static std::vector<float> hidden;
+  hidden.resize(w.batch() * w.d_ff());  // allocates in the untimed first call only
+  const int B = int(w.batch()), D = int(w.d_model()), F = int(w.d_ff());
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, F, D, 1.0f, w.x.data(), D, w.w1.data(), D, 0.0f,
+              hidden.data(), F);
+  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, D, F, 1.0f, hidden.data(), F, w.w2.data(), F, 0.0f,
+              w.y.data(), D);
+}
+
 template <void (*Gelu)(const float*, float*, std::size_t)>
 void gelu(Workload& workload) {
   GeluWorkload& w = as<GeluWorkload>(workload);
@@ -62,6 +84,8 @@ constexpr std::array kRunners = {
     RunnerEntry{"baseline/matmul_ikj/64x4096x8192", Kind::matmul, run_matmul<baselines::matmul_ikj>},
     RunnerEntry{"baseline/matmul_ikj/1024", Kind::matmul, run_matmul<baselines::matmul_ikj>},
     RunnerEntry{"baseline/openblas_sgemm/1024", Kind::matmul, openblas_sgemm},
+    RunnerEntry{"baseline/mlp_naive/64", Kind::mlp, mlp_naive},
+    RunnerEntry{"baseline/mlp_two_sgemm/64", Kind::mlp, mlp_two_sgemm},
 };
 
 }  // namespace

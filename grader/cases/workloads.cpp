@@ -59,6 +59,8 @@ OpCost WorkloadSpec::cost() const {
     case Kind::gelu: return {9 * a, 8 * a};  // x³ (2), ·0.044715, +x, ·√(2/π), tanh (as 1), +1, ·x, ·0.5
     case Kind::linear: return {2 * a * b * c + a * c, 4 * (a * b + c * b + c + a * c)};
     case Kind::transpose: return {0, 8 * a * b};
+    case Kind::mlp:  // two products, b1 and GELU (10 per hidden element), b2; x, W1, b1, W2, b2, y once
+      return {4 * a * b * c + 10 * a * c + a * b, 4 * (2 * a * b + 2 * b * c + b + c)};
   }
   return {};
 }
@@ -66,6 +68,9 @@ OpCost WorkloadSpec::cost() const {
 std::string WorkloadSpec::arguments() const {
   if (kind == Kind::dot || kind == Kind::gelu) return "(n = " + std::to_string(d0) + ")";
   if (kind == Kind::transpose) return "(" + std::to_string(d0) + " x " + std::to_string(d1) + ")";
+  if (kind == Kind::mlp) {
+    return "(batch " + std::to_string(d0) + ", d_model " + std::to_string(d1) + ", d_ff " + std::to_string(d2) + ")";
+  }
   return "(" + std::to_string(d0) + ", " + std::to_string(d1) + ", " + std::to_string(d2) + ")";
 }
 
@@ -125,6 +130,21 @@ void TransposeWorkload::prepare(std::uint64_t call) {
   in.data()[changed_] = 2.0f + float(call % 1024) / 512.0f;  // in [2, 4): outside the base's [-1, 1)
 }
 
+MlpWorkload::MlpWorkload(WorkloadSpec spec, std::uint64_t seed)
+    : Workload(spec),
+      x({batch(), d_model()}),
+      w1(random_tensor({d_ff(), d_model()}, stream(seed, 2))),
+      b1(random_tensor({d_ff()}, stream(seed, 3))),
+      w2(random_tensor({d_model(), d_ff()}, stream(seed, 4))),
+      b2(random_tensor({d_model()}, stream(seed, 5))),
+      y({batch(), d_model()}),
+      x_base_(random_tensor({batch(), d_model()}, stream(seed, 1))),
+      seed_(seed) {}
+
+void MlpWorkload::prepare(std::uint64_t call) {
+  scale_columns(x_base_, x, batch(), d_model(), call_key(seed_, call), scales_);
+}
+
 std::unique_ptr<Workload> make_workload(const WorkloadSpec& spec, std::uint64_t seed) {
   switch (spec.kind) {
     case Kind::matmul: return std::make_unique<MatmulWorkload>(spec, seed);
@@ -132,6 +152,7 @@ std::unique_ptr<Workload> make_workload(const WorkloadSpec& spec, std::uint64_t 
     case Kind::gelu: return std::make_unique<GeluWorkload>(spec, seed);
     case Kind::linear: return std::make_unique<LinearWorkload>(spec, seed);
     case Kind::transpose: return std::make_unique<TransposeWorkload>(spec, seed);
+    case Kind::mlp: return std::make_unique<MlpWorkload>(spec, seed);
   }
   throw std::logic_error("make_workload: unknown kind");
 }
@@ -149,6 +170,10 @@ constexpr WorkloadSpec kMatmul1024{Kind::matmul, 1024, 1024, 1024};
 // B 128 MiB, past every course machine's L3: an untiled loop streams all of it from
 // memory for every row of A, where blocking reads each tile once for all 64 rows.
 constexpr WorkloadSpec kMatmulWideB{Kind::matmul, 64, 4096, 8192};
+// GPT-2 small's MLP block narrowed to d_model 512 (d_ff = 4·d_model), 64 tokens: W1 and W2
+// 4 MiB each, past L2 on both course machines; both products big enough for BLAS to run at
+// its speed.
+constexpr WorkloadSpec kMlp64{Kind::mlp, 64, 512, 2048};
 
 constexpr std::array kCatalog = {
     CaseEntry{"baseline/matmul_ijk/512", kMatmul512},
@@ -172,6 +197,9 @@ constexpr std::array kCatalog = {
     CaseEntry{"baseline/matmul_ikj/1024", kMatmul1024},
     CaseEntry{"student/matmul_packed/1024", kMatmul1024},
     CaseEntry{"baseline/openblas_sgemm/1024", kMatmul1024},
+    CaseEntry{"baseline/mlp_naive/64", kMlp64},
+    CaseEntry{"baseline/mlp_two_sgemm/64", kMlp64},
+    CaseEntry{"student/mlp_fast/64", kMlp64},
 };
 
 }  // namespace

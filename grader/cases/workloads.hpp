@@ -24,10 +24,10 @@
 
 namespace accel::grade {
 
-enum class Kind { matmul, dot, gelu, linear, transpose };
+enum class Kind { matmul, dot, gelu, linear, transpose, mlp };
 
 // A kind and its sizes: matmul (M, N, K); dot (n); gelu (n); linear (batch, in, out);
-// transpose (rows, cols).
+// transpose (rows, cols); mlp (batch, d_model, d_ff).
 struct WorkloadSpec {
   Kind kind = Kind::dot;
   std::size_t d0 = 0, d1 = 0, d2 = 0;
@@ -142,6 +142,26 @@ class TransposeWorkload final : public Workload {
  private:
   Tensor in_base_;
   std::size_t changed_ = 0;
+};
+
+// A transformer MLP block, y = GELU(x·W1ᵀ + b1)·W2ᵀ + b2: x batch×d_model, W1 d_ff×d_model,
+// b1 d_ff, W2 d_model×d_ff, b2 d_model, y batch×d_model. Call c scales the columns of x, as
+// LinearWorkload does.
+class MlpWorkload final : public Workload {
+ public:
+  MlpWorkload(WorkloadSpec spec, std::uint64_t seed);
+  void prepare(std::uint64_t call) override;
+  std::span<float> output() override { return y.span(); }
+  std::size_t batch() const { return spec().d0; }
+  std::size_t d_model() const { return spec().d1; }
+  std::size_t d_ff() const { return spec().d2; }
+
+  Tensor x, w1, b1, w2, b2, y;
+
+ private:
+  Tensor x_base_;
+  std::uint64_t seed_;
+  std::vector<float> scales_;
 };
 
 std::unique_ptr<Workload> make_workload(const WorkloadSpec& spec, std::uint64_t seed);

@@ -63,6 +63,14 @@ std::string get_string(const json& object, const std::string& where, const char*
   return value.get<std::string>();
 }
 
+// Any number (required).
+double get_number(const json& object, const std::string& where, const char* key) {
+  if (!object.contains(key)) fail(where, std::string("missing \"") + key + "\"");
+  const json& value = object.at(key);
+  if (!value.is_number()) fail(join(where, key), std::string("expected a number, got ") + value.type_name());
+  return value.get<double>();
+}
+
 // A number that must be > 0; `fallback` is used when the key is absent and not required.
 double get_positive(const json& object, const std::string& where, const char* key, const double* fallback = nullptr) {
   if (!object.contains(key)) {
@@ -113,6 +121,20 @@ SpeedCheck parse_speed_check(const json& value, const std::string& where) {
     reject_unknown_keys(value, where, {"name", "baseline", "candidate", "unscored"});
     check = {get_string(value, where, "name"), get_string(value, where, "baseline"), get_string(value, where, "candidate"),
              0, 0, 0, true};
+  } else if (value.contains("max_overhead")) {
+    reject_unknown_keys(value, where, {"name", "baseline", "candidate", "max_overhead", "reference_overhead", "points"});
+    check.name = get_string(value, where, "name");
+    check.baseline = get_string(value, where, "baseline");
+    check.candidate = get_string(value, where, "candidate");
+    check.max_overhead = get_positive(value, where, "max_overhead");
+    check.reference_overhead = get_number(value, where, "reference_overhead");
+    check.points = get_positive(value, where, "points");
+    // The same rule as for speedups, on the overhead: the allowance is at least twice
+    // what the reference needed.
+    if (check.max_overhead < 2 * check.reference_overhead) {
+      fail(where, "max_overhead " + number_text(check.max_overhead) + " is less than twice reference_overhead " +
+                      number_text(check.reference_overhead) + "; the allowance is at least twice the reference's");
+    }
   } else {
     reject_unknown_keys(value, where, {"name", "baseline", "candidate", "min_speedup", "reference_speedup", "points"});
     check = {get_string(value, where, "name"),           get_string(value, where, "baseline"),
@@ -129,7 +151,7 @@ SpeedCheck parse_speed_check(const json& value, const std::string& where) {
   }
   // The course's rule: a correct solution of sensible quality must pass on a noisy
   // laptop, so the bar sits at most at half of what the reference reached.
-  if (!check.unscored && check.min_speedup > check.reference_speedup / 2) {
+  if (!check.unscored && !check.overhead_check() && check.min_speedup > check.reference_speedup / 2) {
     fail(where, "min_speedup " + number_text(check.min_speedup) + " is more than half of reference_speedup " +
                     number_text(check.reference_speedup) + "; thresholds sit at most at half of the reference");
   }

@@ -30,6 +30,12 @@ struct SpeedCheck {
   double reference_speedup = 0;  // what the reference reached here when the threshold was set
   double points = 0;
   bool unscored = false;  // measured and shown (e.g. a fraction of OpenBLAS), worth no points
+  // An overhead check instead of a speedup: the candidate may take at most
+  // (1 + max_overhead) × the baseline's time, the baseline being the floor of the work
+  // (e.g. a block's bare GEMM calls). At least twice the reference's own overhead.
+  double max_overhead = 0;  // 0: a speedup check
+  double reference_overhead = 0;
+  bool overhead_check() const { return max_overhead > 0; }
 };
 
 // Stage 06's measuring functions against the grader's own measurements, on this machine:

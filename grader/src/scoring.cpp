@@ -142,8 +142,13 @@ CheckResult score_test_group(const Stage& stage, const TestGroup& group, const s
   return check;
 }
 
+std::string overhead_text(double overhead) { return (overhead < 0 ? "" : "+") + fixed(100 * overhead, 1) + " %"; }
+
 std::string requirement_text(const SpeedCheck& check) {
   if (check.unscored) return "unscored";
+  if (check.overhead_check()) {
+    return "<= " + overhead_text(check.max_overhead) + " (ref " + overhead_text(check.reference_overhead) + ")";
+  }
   auto ratio = [](double value) { return fixed(value, value < 10 ? 2 : 1) + "x"; };
   return ratio(check.min_speedup) + " (ref " + ratio(check.reference_speedup) + ")";
 }

@@ -45,6 +45,8 @@ bool matches_filter(std::string_view test_name, std::string_view filter);
 CheckResult score_test_group(const Stage& stage, const TestGroup& group, const std::vector<TestOutcome>& outcomes);
 
 // The table's "required" cell of a speed check: "6.00x (ref 20.7x)".
+// "+1.8 %": a candidate's time over a baseline's, less one, as a rubric states overheads.
+std::string overhead_text(double overhead);
 std::string requirement_text(const SpeedCheck& check);
 std::string requirement_text(const MeasureCheck& check);  // "0.80x (ref 1.50x)", "<= 25 % (ref 14 %)"
 

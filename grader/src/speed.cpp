@@ -179,12 +179,23 @@ CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool 
   const double baseline_median = median(baseline_times), candidate_median = median(candidate_times);
   if (implausible(candidate_median)) return fail("implausible", implausible_text(candidate_median), "implausible speed");
   const double speedup = baseline_median / candidate_median;
+  result.output = "median " + check.baseline + " " + duration_text(baseline_median) + ", " + check.candidate + " " +
+                  duration_text(candidate_median) + " per call over " + std::to_string(options_.repetitions) +
+                  " rounds (every timed output checked): ";
+  if (check.overhead_check()) {
+    const double overhead = candidate_median / baseline_median - 1;
+    const bool lean_enough = overhead <= check.max_overhead;
+    result.measured = overhead_text(overhead);
+    result.points = lean_enough ? check.points : 0;
+    result.output += "overhead " + overhead_text(overhead) + (lean_enough ? " <= " : " > ") + "allowed " +
+                     overhead_text(check.max_overhead) + " (the reference needed " +
+                     overhead_text(check.reference_overhead) + ")";
+    return result;
+  }
   const bool fast_enough = speedup >= check.min_speedup;
   result.measured = ratio_text(speedup);
   result.points = fast_enough ? check.points : 0;
-  result.output = "median " + check.baseline + " " + duration_text(baseline_median) + ", " + check.candidate + " " +
-                  duration_text(candidate_median) + " per call over " + std::to_string(options_.repetitions) +
-                  " rounds (every timed output checked): speedup " + ratio_text(speedup);
+  result.output += "speedup " + ratio_text(speedup);
   if (check.unscored) {
     result.output += " (unscored)";
   } else {

@@ -93,6 +93,36 @@ Expected expect(Workload& workload, const std::vector<std::size_t>& positions) {
       e.row_length = w.out();
       break;
     }
+    case grade::Kind::mlp: {
+      // The block in double, and how far a correct float block may be from it:
+      //   h error  ≤ γ(D+1)·(|x|·|W1ᵀ| + |b1|)                 (a float sum of D+1 terms)
+      //   g error  ≤ 1.13·(h error) + 1e-5 + 1e-4·|GELU(h)|     (GELU's slope, then its tolerance)
+      //   y error  ≤ γ(F+1)·((|g| + g error)·|W2ᵀ| + |b2|) + (g error)·|W2ᵀ|
+      auto& w = grade::as<grade::MlpWorkload>(workload);
+      const std::size_t B = w.batch(), D = w.d_model(), F = w.d_ff();
+      constexpr double kGeluSlope = 1.13;  // max |GELU'(x)|
+      std::vector<double> g = product(widened(w.x), widened(w.w1), B, F, D, true);
+      std::vector<double> g_error = product(widened(w.x, true), widened(w.w1, true), B, F, D, true);
+      std::vector<double> g_magnitude(B * F);
+      for (std::size_t i = 0; i < B * F; ++i) {
+        const double b1 = w.b1.data()[i % F];
+        const double h_error = (g_error[i] + std::abs(b1)) * float_sum_bound_factor(D + 1);
+        g[i] = gelu(g[i] + b1);
+        g_error[i] = kGeluSlope * h_error + 1e-5 + 1e-4 * std::abs(g[i]);
+        g_magnitude[i] = std::abs(g[i]) + g_error[i];
+      }
+      e.values = product(g, widened(w.w2), B, D, F, true);
+      const std::vector<double> magnitude = product(g_magnitude, widened(w.w2, true), B, D, F, true);
+      const std::vector<double> propagated = product(g_error, widened(w.w2, true), B, D, F, true);
+      e.tolerance.resize(B * D);
+      for (std::size_t i = 0; i < B * D; ++i) {
+        const double b2 = w.b2.data()[i % D];
+        e.values[i] += b2;
+        e.tolerance[i] = (magnitude[i] + std::abs(b2)) * float_sum_bound_factor(F + 1) + propagated[i];
+      }
+      e.row_length = D;
+      break;
+    }
     case grade::Kind::dot: {
       auto& w = grade::as<grade::DotWorkload>(workload);
       double sum = 0, magnitude = 0;
