@@ -85,6 +85,17 @@ TEST(Rubric, MeasurementChecksParse) {
   EXPECT_EQ(stage.max_points(), 35.5 + 9.5);
 }
 
+TEST(Rubric, OverheadChecksParse) {
+  json rubric = valid_rubric();
+  rubric["stages"][0]["speed"].push_back(json::parse(R"({"name": "lean", "baseline": "baseline/mlp_two_sgemm/64",
+    "candidate": "student/mlp_fast/64", "max_overhead": 0.25, "reference_overhead": -0.01, "points": 10})"));
+  const SpeedCheck check = parse_rubric(rubric.dump()).stages[0].speed[1];
+  EXPECT_TRUE(check.overhead_check());
+  EXPECT_EQ(check.max_overhead, 0.25);
+  EXPECT_EQ(check.reference_overhead, -0.01);
+  EXPECT_FALSE(parse_rubric(valid_rubric().dump()).stages[0].speed[0].overhead_check());
+}
+
 TEST(Rubric, StageWithoutSpeedChecksNeedsNoBenchBinary) {
   json rubric = valid_rubric();
   rubric["stages"][0].erase("speed");
@@ -149,6 +160,12 @@ const Broken kBroken[] = {
      "stages[0].speed[0].name: \"add\" is used twice in stage 01"},
     {"threshold above half the reference", [](json& r) { r["stages"][0]["speed"][0]["min_speedup"] = 14; },
      "stages[0].speed[0]: min_speedup 14 is more than half of reference_speedup 26.9"},
+    {"overhead allowance under twice the reference's", [](json& r) {
+       r["stages"][0]["speed"][0] = json::parse(R"({"name": "lean", "baseline": "baseline/mlp_two_sgemm/64",
+         "candidate": "student/mlp_fast/64", "max_overhead": 0.1, "reference_overhead": 0.06, "points": 10})");
+     }, "stages[0].speed[0]: max_overhead 0.1 is less than twice reference_overhead 0.06"},
+    {"overhead and speedup in one check", [](json& r) { r["stages"][0]["speed"][0]["max_overhead"] = 0.25; },
+     "stages[0].speed[0]: unknown key \"min_speedup\""},
     {"speed without bench binary", [](json& r) { r["stages"][0].erase("bench_binary"); },
      "stages[0]: missing \"bench_binary\" (the stage has speed checks)"},
     {"no test groups", [](json& r) { r["stages"][0]["tests"] = json::array(); },
