@@ -5,7 +5,6 @@
 #include "simd_intrinsics.hpp"
 
 #include <cmath>
-#include <iostream>
 #include <limits>
 #include <ostream>
 #include <string>
@@ -29,11 +28,7 @@ namespace s02 = accel::stage02;
 #if defined(__aarch64__)
 static_assert(std::string_view(accel::simd_path()) == "NEON", "an aarch64 build must compile the NEON path");
 #endif
-class AnnounceSimdPath : public ::testing::Environment {
- public:
-  void SetUp() override { std::cout << "stage 02 tests: SIMD path compiled = " << accel::simd_path() << '\n'; }
-};
-[[maybe_unused]] const auto* const kAnnounce = ::testing::AddGlobalTestEnvironment(new AnnounceSimdPath);
+[[maybe_unused]] const bool kAnnounced = accel::check::announce_simd_path("02", [] { return accel::simd_path(); });
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();

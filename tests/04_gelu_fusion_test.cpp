@@ -21,6 +21,10 @@ using accel::Tensor;
 namespace check = accel::check;
 namespace s04 = accel::stage04;
 
+// The tests run the branch of gelu_fused_simd this build compiled; say which, so a run
+// under qemu shows that the NEON code, not the scalar fallback, was checked.
+[[maybe_unused]] const bool kAnnounced = check::announce_simd_path("04", [] { return s04::gelu_fused_simd_path(); });
+
 constexpr double kAtol = 1e-5, kRtol = 1e-4;
 constexpr float kInf = std::numeric_limits<float>::infinity();
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();

@@ -8,7 +8,6 @@
 
 #include <cmath>
 #include <cstdint>
-#include <iostream>
 #include <limits>
 #include <ostream>
 #include <string>
@@ -33,11 +32,7 @@ namespace s05 = accel::stage05;
 #if defined(__aarch64__)
 static_assert(std::string_view(s05::micro_kernel_path()) == "NEON", "an aarch64 build must compile the NEON path");
 #endif
-class AnnounceSimdPath : public ::testing::Environment {
- public:
-  void SetUp() override { std::cout << "stage 05 tests: SIMD path compiled = " << s05::micro_kernel_path() << '\n'; }
-};
-[[maybe_unused]] const auto* const kAnnounce = ::testing::AddGlobalTestEnvironment(new AnnounceSimdPath);
+[[maybe_unused]] const bool kAnnounced = check::announce_simd_path("05", [] { return s05::micro_kernel_path(); });
 
 constexpr float kInf = std::numeric_limits<float>::infinity();
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();

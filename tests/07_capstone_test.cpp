@@ -34,6 +34,10 @@ using accel::stage07::MlpVariant;
 namespace check = accel::check;
 namespace s07 = accel::stage07;
 
+// The tests run the branch of bias_gelu this build compiled; say which, so a run under
+// qemu shows that the NEON code, not the scalar fallback, was checked.
+[[maybe_unused]] const bool kAnnounced = check::announce_simd_path("07", [] { return s07::bias_gelu_path(); });
+
 constexpr double kGeluAtol = 1e-5, kGeluRtol = 1e-4;  // the GELU tolerance of stage 04
 constexpr double kGeluSlope = 1.13;                    // max |GELU'(x)|: how far an error in h moves GELU(h)
 constexpr float kInf = std::numeric_limits<float>::infinity();

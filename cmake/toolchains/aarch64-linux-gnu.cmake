@@ -1,5 +1,7 @@
 # Cross build for 64-bit Arm Linux with Debian's cross compiler, run under qemu-aarch64:
 #   sudo apt-get install g++-aarch64-linux-gnu qemu-user googletest
+#   (and for the stages that call BLAS: sudo dpkg --add-architecture arm64 &&
+#    sudo apt-get update && sudo apt-get install libopenblas-dev:arm64)
 #   cmake --preset aarch64-reference && cmake --build --preset aarch64-reference
 # CMAKE_CROSSCOMPILING_EMULATOR lets ctest (and GoogleTest's test discovery) run the
 # aarch64 test binaries on an x86-64 machine.
@@ -17,8 +19,10 @@ endif()
 set(CMAKE_C_COMPILER "${ACCEL_AARCH64_CC}")
 set(CMAKE_CXX_COMPILER "${ACCEL_AARCH64_CXX}")
 
-# Libraries and headers come from the target's tree only; programs from the host.
-set(CMAKE_FIND_ROOT_PATH "${ACCEL_AARCH64_SYSROOT}")
+# Libraries and headers come from the target's trees only; programs from the host. The
+# second root is the host's own, for target packages Debian installs as multiarch
+# (/usr/lib/aarch64-linux-gnu, e.g. libopenblas-dev:arm64).
+set(CMAKE_FIND_ROOT_PATH "${ACCEL_AARCH64_SYSROOT}" /)
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
 set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
@@ -28,4 +32,6 @@ find_program(ACCEL_QEMU_AARCH64 qemu-aarch64)
 if(NOT ACCEL_QEMU_AARCH64)
   message(FATAL_ERROR "qemu-aarch64 was not found: install it with sudo apt-get install qemu-user")
 endif()
-set(CMAKE_CROSSCOMPILING_EMULATOR "${ACCEL_QEMU_AARCH64};-L;${ACCEL_AARCH64_SYSROOT}")
+# OpenBLAS's worker threads spin while they wait, which under qemu-user turns seconds into
+# many minutes: the emulated programs run BLAS on one thread.
+set(CMAKE_CROSSCOMPILING_EMULATOR "env;OPENBLAS_NUM_THREADS=1;${ACCEL_QEMU_AARCH64};-L;${ACCEL_AARCH64_SYSROOT}")

@@ -13,6 +13,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace accel::grader {
@@ -80,8 +81,11 @@ class CrossBuild {
   // be had (no cross compiler or qemu here, or the NEON branch does not compile).
   std::optional<std::filesystem::path> test_program(const StageSource& stage, const std::string& test_binary,
                                                     std::string& why);
-  // What runs an aarch64 program here: qemu-aarch64 with the target's libraries.
+  // What runs an aarch64 program here: qemu-aarch64 with the target's libraries, and the
+  // variables to run it with (BLAS on one thread: OpenBLAS's waiting threads spin, which
+  // under qemu-user turns seconds into minutes).
   std::vector<std::string> launcher() const;
+  std::vector<std::pair<std::string, std::string>> environment() const { return {{"OPENBLAS_NUM_THREADS", "1"}}; }
 
  private:
   BuildTools tools_;

@@ -46,11 +46,14 @@ void say(const GradeOptions& options, const std::string& line) {
 }
 
 // One test group: its own process, its own filter, GoogleTest's report on a pipe.
-// `launcher` runs the program (qemu-aarch64 for a cross-built one), or nothing.
+// `cross` runs the program under qemu-aarch64 (a cross-built one), or is null.
 CheckResult grade_group(const Stage& stage, const TestGroup& group, const GradeOptions& options,
-                        const fs::path& binary, const std::vector<std::string>& launcher = {}) {
+                        const fs::path& binary, const CrossBuild* cross = nullptr) {
   ChildCommand command;
-  command.argv = launcher;
+  if (cross != nullptr) {
+    command.argv = cross->launcher();
+    command.environment = cross->environment();
+  }
   command.argv.insert(command.argv.end(), {binary.string(), "--gtest_filter=" + group.filter,
                                            "--gtest_output=json:/dev/fd/" + std::to_string(kReportFd), "--gtest_color=no"});
   command.stdout_file = options.work_dir / (stage.test_binary + ".stdout");
@@ -102,6 +105,10 @@ std::string grade_neon_branch(const Stage& stage, const GradeOptions& options, s
   say(options, "stage " + stage.id + ": " + here + "; grading the NEON branch under qemu-aarch64");
   std::string why;
   const auto program = options.cross->test_program(source, stage.test_binary, why);
+  if (!program && std::ranges::find(stage.may_call, "blas") != stage.may_call.end()) {
+    why += "\n(a stage that calls BLAS is built for aarch64 only where the target's OpenBLAS is installed: "
+           "sudo dpkg --add-architecture arm64 && sudo apt-get update && sudo apt-get install libopenblas-dev:arm64)";
+  }
   if (!program) {
     for (CheckResult& check : checks) {
       if (check.todo_only) check.output += "\n" + here + ", and its NEON branch could not be graded: " + why;
@@ -111,7 +118,7 @@ std::string grade_neon_branch(const Stage& stage, const GradeOptions& options, s
   const std::string note = "graded on the NEON branch under qemu-aarch64: " + here;
   for (std::size_t i = 0; i < stage.tests.size() && i < checks.size(); ++i) {
     if (!checks[i].todo_only) continue;
-    CheckResult neon = grade_group(stage, stage.tests[i], options, *program, options.cross->launcher());
+    CheckResult neon = grade_group(stage, stage.tests[i], options, *program, options.cross);
     neon.output = note + "\n" + neon.output;
     checks[i] = std::move(neon);
   }

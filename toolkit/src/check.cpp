@@ -4,10 +4,12 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <iostream>
 #include <limits>
 #include <new>
 #include <optional>
 #include <stdexcept>
+#include <utility>
 
 #include "accel/compare.hpp"
 
@@ -23,6 +25,33 @@
 #endif
 
 namespace accel::check {
+
+namespace {
+
+class AnnounceSimdPath : public ::testing::Environment {
+ public:
+  AnnounceSimdPath(std::string stage, std::function<std::string()> path) : stage_(std::move(stage)), path_(std::move(path)) {}
+  void SetUp() override {
+    std::string path;
+    try {
+      path = path_();
+    } catch (const NotImplemented&) {
+      path = "(not implemented yet)";
+    }
+    std::cout << "stage " << stage_ << " tests: SIMD path compiled = " << path << '\n';
+  }
+
+ private:
+  std::string stage_;
+  std::function<std::string()> path_;
+};
+
+}  // namespace
+
+bool announce_simd_path(std::string stage, std::function<std::string()> path) {
+  ::testing::AddGlobalTestEnvironment(new AnnounceSimdPath(std::move(stage), std::move(path)));
+  return true;
+}
 
 std::uint64_t seed() {
   constexpr std::uint64_t kDefaultSeed = 20261121;

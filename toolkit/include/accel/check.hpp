@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -58,6 +59,13 @@ class GuardedBuffer {
   std::size_t misalign_;
   std::unique_ptr<float[], decltype(&std::free)> storage_;  // 64-byte aligned
 };
+
+// Registers a GoogleTest environment that says, before the tests run, which SIMD branch the
+// stage's code was compiled to ("stage 05 tests: SIMD path compiled = NEON"), so that a run
+// under qemu-aarch64 or on an Apple Silicon Mac shows the vector code, not a fallback, was
+// checked. `path` may still be a TODO in a stub. Use at namespace scope:
+//   [[maybe_unused]] const bool kAnnounced = check::announce_simd_path("05", [] { return ...; });
+bool announce_simd_path(std::string stage, std::function<std::string()> path);
 
 // Passes when fn throws exactly E with `expected` in its message. NotImplemented is let
 // through, so a stub's test reports "not implemented" instead of "wrong exception".
