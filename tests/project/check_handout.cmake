@@ -1,7 +1,8 @@
 # cmake -DCOURSE=<source> -DWORK=<dir> -DLEAKS=<exe> -DSTAGES=01,02 -P check_handout.cmake
 # The student handout, from scratch: ./lab release writes it, it configures and builds on
-# its own, every stage's tests fail with "not implemented", the grader scores it 0, and no
-# function body of the reference solutions appears anywhere in it.
+# its own, every stage's tests fail with "not implemented" (and its lesson benches skip
+# them), the grader scores it 0, and no function body of the reference solutions appears
+# anywhere in it.
 
 set(handout "${WORK}/handout")
 file(REMOVE_RECURSE "${handout}")
@@ -22,7 +23,7 @@ endif()
 string(REPLACE "," ";" stage_list "${STAGES}")
 set(targets grader)
 foreach(stage IN LISTS stage_list)
-  list(APPEND targets "stage${stage}_test")
+  list(APPEND targets "stage${stage}_test" "stage${stage}_bench")
 endforeach()
 run("configuring the handout" "${CMAKE_COMMAND}" --preset student WORKING_DIRECTORY "${handout}")
 execute_process(COMMAND "${CMAKE_COMMAND}" --build --preset student --target ${targets} WORKING_DIRECTORY "${handout}"
