@@ -103,4 +103,31 @@ TEST(Report, ResultsJsonHasGradescopeShape) {
   EXPECT_EQ(results["tests"][3]["status"], "failed");
 }
 
+TEST(Report, StatusShowsEachFunctionAndWhatIsNext) {
+  const CheckResult passing{"01", "naive_loops", CheckResult::Kind::tests, "add", "2/2 passed", "2/2", 6, 6,
+                            "all 2 tests passed", ""};
+  const CheckResult todo{"01", "naive_loops", CheckResult::Kind::tests, "relu", "not implemented", "3/3", 0, 6,
+                         "not implemented: relu\n3 of 3 tests failed: Relu.A, Relu.B, Relu.C", ""};
+  const CheckResult todo_group{"06", "roofline", CheckResult::Kind::tests, "probes", "not implemented", "5/5", 0, 10,
+                               "not implemented: fma_gflops, peak_gflops\n5 of 5 tests failed: FmaGflops.A", ""};
+  const CheckResult failing{"06", "roofline", CheckResult::Kind::tests, "model", "7/8 passed", "8/8", 17.5, 20,
+                            "1 of 8 tests failed: Classify.Ridge\nfirst failure:\nroofline_test.cpp:9: Failure\n"
+                            "Expected equality of these values:\n  Actual: compute-bound",
+                            ""};
+  std::ostringstream out;
+  print_status(out, {passing, todo, todo_group, failing});
+  const std::string text = out.str();
+  EXPECT_NE(text.find("Stage 01 naive_loops\n  [x] add               passing\n  [ ] relu              TODO\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Stage 06 roofline\n  [ ] probes            TODO: fma_gflops, peak_gflops\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("  [ ] model             failing (7/8 passed): Actual: compute-bound"), std::string::npos) << text;
+  EXPECT_NE(text.find("Next: relu in stage 01 (stages/01_naive_loops/naive_loops.cpp;"), std::string::npos) << text;
+
+  std::ostringstream done;
+  print_status(done, {passing});
+  EXPECT_NE(done.str().find("Every test passes."), std::string::npos) << done.str();
+}
+
 }  // namespace
