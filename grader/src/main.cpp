@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
   auto* build_option = app.add_option("--build", build, "Grade <source>/build/NAME/bin instead")
                            ->check(CLI::IsMember({"student", "reference"}))
                            ->excludes(bin_option);
-  app.add_option("--submission", submission, "Grade a student's copy of the course (a folder with stages/)")
+  auto* submission_option = app.add_option("--submission", submission, "Grade a student's copy of the course (a folder with stages/)")
       ->check(CLI::ExistingDirectory)
       ->excludes(bin_option)
       ->excludes(build_option);
@@ -142,7 +142,6 @@ int main(int argc, char** argv) {
   app.add_flag("--no-build", no_build, "Grade the programs as they are, without building them first");
   app.add_option("--rubric", rubric_file, "Rubric file")->capture_default_str();
   app.add_option("--stage", stage_args, "Grade only this stage (repeatable), e.g. --stage 01");
-  app.add_option("--json", json_file, "Also write Gradescope results.json to this file");
   app.add_flag("--require-full", require_full, "Exit 1 when any check is under full marks");
   app.add_option("--repetitions", repetitions, "Rounds per speed check (default: the rubric's)")->check(CLI::Range(1, 1000));
   app.add_option("--seed", seed, "Seed of the tests' and speed cases' inputs (default: a fresh one, printed)");
@@ -152,13 +151,20 @@ int main(int argc, char** argv) {
   app.add_flag("--audit", audit_only, "Only check each stage's rules on its library; exit 1 when one is broken");
   app.add_option("--expect-use", expected_uses, "With --audit: NN:category a stage must use, e.g. 03:blas (repeatable)");
   app.add_flag("--check-rubric", check_rubric, "Check the rubric's expected test counts against the test binaries");
+  auto* json_option = app.add_option("--json", json_file, "Also write Gradescope results.json to this file");
+  auto* junit_option = app.add_option("--junit", junit_file, "Also write JUnit XML to this file");
+  auto* status_option =
+      app.add_flag("--status", status, "Each stage's functions: passing, TODO or failing (tests only, no speed checks)");
+  // A class writes one results.json per student (DIR/results/NAME.json), never one file.
   app.add_option("--class", class_dir, "Grade every student folder in this folder: DIR/gradebook.csv, DIR/results/")
       ->check(CLI::ExistingDirectory)
       ->excludes(bin_option)
-      ->excludes(build_option);
+      ->excludes(build_option)
+      ->excludes(submission_option)
+      ->excludes(json_option)
+      ->excludes(junit_option)
+      ->excludes(status_option);
   app.add_flag("--force", force, "With --class: grade again the students graded before");
-  app.add_flag("--status", status, "Each stage's functions: passing, TODO or failing (tests only, no speed checks)");
-  app.add_option("--junit", junit_file, "Also write JUnit XML to this file");
   app.add_option("--check", only_check, "Grade only the check of this name (with --stage), e.g. --check matmul_ijk");
   app.add_flag("--classroom-config", classroom_config, "Print the GitHub Classroom autograding configuration and exit");
   try {
@@ -276,7 +282,10 @@ int main(int argc, char** argv) {
       return graded;
     };
     if (!class_dir.empty()) {
-      const std::size_t count = grade_class({fs::absolute(class_dir), force}, rubric, grade, std::cerr);
+      Rubric graded = rubric;  // the gradebook's columns: the stages graded, not every stage
+      graded.stages.clear();
+      for (const Stage* stage : stages) graded.stages.push_back(*stage);
+      const std::size_t count = grade_class({fs::absolute(class_dir), force}, graded, grade, std::cerr);
       std::cout << "graded " << count << " students: " << (fs::path(class_dir) / "gradebook.csv").string() << '\n';
       return 0;
     }

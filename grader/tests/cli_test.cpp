@@ -16,6 +16,7 @@ using namespace accel::grader;
 using accel::grader::testing::stopped_running;
 using accel::grader::testing::TempDir;
 using nlohmann::json;
+namespace fs = std::filesystem;
 
 const std::string kRubric = R"({"test_timeout_seconds": 5, "bench_timeout_seconds": 30, "bench_repetitions": 1,
   "baseline_binary": ")" ACCEL_BASELINES_EXE R"(", "stages": [
@@ -129,6 +130,32 @@ TEST_F(Cli, UsageErrorsExitTwoWithOneClearLine) {
   EXPECT_EQ(run_grader(dir, with({"--no-such-flag"})).exit_code, 2);
   EXPECT_EQ(run_grader(dir, with({"--build", "student"})).exit_code, 2);  // excludes --bin-dir
   EXPECT_EQ(run_grader(dir, {"--help"}).exit_code, 0);
+}
+
+// A class graded for some stages has a gradebook column for each of those stages only,
+// and a folder that is not a copy of the course gets zeros with the reason.
+TEST_F(Cli, ClassGradebookHasTheGradedStagesOnly) {
+  const fs::path class_dir = dir.path() / "class";
+  fs::create_directories(class_dir / "not_a_course");
+  const std::vector<std::string> args = {"--rubric", rubric, "--class", class_dir.string(), "--build-dir",
+                                         (dir.path() / "build").string(), "--stage", "02"};
+  const GraderRun run = run_grader(dir, args);
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(read_text_file(class_dir / "gradebook.csv"),
+            "student,stage 02,total,max,flags\n"
+            "not_a_course,0.0,0.0,10,no stages/ folder: not a copy of the course\n");
+
+  // One results.json per student: a single --json or --junit file would say nothing clear.
+  auto with_class = [&](const std::string& option) {
+    auto extended = args;
+    extended.insert(extended.end(), {option, (dir.path() / "out").string()});
+    return extended;
+  };
+  for (const char* option : {"--json", "--junit"}) {
+    const GraderRun refused = run_grader(dir, with_class(option));
+    EXPECT_EQ(refused.exit_code, 2) << option;
+    EXPECT_NE(refused.err.find(std::string(option) + " excludes --class"), std::string::npos) << refused.err;
+  }
 }
 
 TEST_F(Cli, TerminationKillsTheRunningChildAndExits130) {
