@@ -57,6 +57,21 @@ bool read_dump(const std::string& bytes, TimedRun& run) {
   return true;
 }
 
+// What every run learns from its child's fate: the times, and the problem when the child
+// overflowed its capture (not trusted) or did not exit 0.
+TimedRun from_child(const std::string& binary, const ChildResult& child, const fs::path& stderr_file) {
+  TimedRun run;
+  run.wall_seconds = child.seconds;
+  run.cpu_seconds = child.cpu_seconds;
+  if (child.capture_overflow) {
+    run.problem = binary + " " + child.describe();
+    run.untrusted = true;
+  } else if (!child.exited_normally() || child.exit_code != 0) {
+    run.problem = fate(binary, child, stderr_file);
+  }
+  return run;
+}
+
 }  // namespace
 
 TimedRun run_case(const SpeedOptions& options, const std::string& binary, const std::string& case_name,
@@ -70,19 +85,8 @@ TimedRun run_case(const SpeedOptions& options, const std::string& binary, const 
   }
   command.capture_fds = {kReportFd, kDumpFd};
   const ChildResult child = run_child(command);
-
-  TimedRun run;
-  run.wall_seconds = child.seconds;
-  run.cpu_seconds = child.cpu_seconds;
-  if (child.capture_overflow) {
-    run.problem = binary + " " + child.describe();
-    run.untrusted = true;
-    return run;
-  }
-  if (!child.exited_normally() || child.exit_code != 0) {
-    run.problem = fate(binary, child, command.stderr_file);
-    return run;
-  }
+  TimedRun run = from_child(binary, child, command.stderr_file);
+  if (!run.problem.empty()) return run;
   std::vector<BenchRun> reported;
   try {
     reported = parse_bench_json(child.captured.at(kReportFd));
@@ -132,15 +136,8 @@ TimedRun run_value(const SpeedOptions& options, const std::string& binary, const
   if (!list.empty()) command.argv.insert(command.argv.end(), {"--args", list});
   command.capture_fds = {kDumpFd};
   const ChildResult child = run_child(command);
-  TimedRun run;
-  run.wall_seconds = child.seconds;
-  run.cpu_seconds = child.cpu_seconds;
-  if (child.capture_overflow) {
-    run.problem = binary + " " + child.describe();
-    run.untrusted = true;
-  } else if (!child.exited_normally() || child.exit_code != 0) {
-    run.problem = fate(binary, child, command.stderr_file);
-  } else if (!read_dump(child.captured.at(kDumpFd), run) || run.output.size() != 2) {
+  TimedRun run = from_child(binary, child, command.stderr_file);
+  if (run.problem.empty() && (!read_dump(child.captured.at(kDumpFd), run) || run.output.size() != 2)) {
     run.problem = binary + " did not send a value as the harness does: not trusted";
     run.untrusted = true;
   }
