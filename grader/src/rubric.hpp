@@ -40,9 +40,9 @@ struct SpeedCheck {
 
 // Stage 06's measuring functions against the grader's own measurements, on this machine:
 //   peak        the student's peak_gflops() against the grader's FMA probe: at least
-//               `threshold` × the narrowest vector probe (256-bit on x86-64), so a kernel
-//               in the widest vectors every course machine has passes; above 1.25 × the
-//               widest probe is implausible
+//               `threshold` × the narrowest vector probe (256-bit on x86-64) run beside it
+//               (median of three rounds), so a kernel in the widest vectors every course
+//               machine has passes; above 1.25 × the widest probe is implausible
 //   triad_dram  the student's stream_triad_gbps(bytes) against the grader's triad at the
 //   triad_l2    same footprint (4 × L3, 256 MiB to 1 GiB; half of L2): at least `threshold` ×
 //   prediction  the student's predict_seconds for the grader's add over a DRAM footprint,

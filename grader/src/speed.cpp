@@ -45,27 +45,33 @@ std::string duration_text(double seconds) {
 
 SpeedLab::SpeedLab(SpeedOptions options) : options_(std::move(options)), random_(options_.seed) {}
 
-const MachineLimits& SpeedLab::limits() {
-  if (limits_) return *limits_;
-  MachineLimits limits;
+const MachineLimits& SpeedLab::limits() { return limits_ ? *limits_ : remeasure_limits(); }
+
+const MachineLimits& SpeedLab::remeasure_limits() {
   for (const std::string& probe : probe_names(options_)) {
     // A limit is the best of several short runs: what the core does undisturbed.
-    double flops = 0, bytes = 0;
     for (int run_number = 0; run_number < 7; ++run_number) {
       const TimedRun run = run_case(options_, options_.baseline_binary, probe, 0, std::nullopt, false);
       if (!run.problem.empty()) throw std::runtime_error("the machine probe " + probe + " failed: " + run.problem);
-      flops = std::max(flops, run.flops_per_second);
-      bytes = std::max(bytes, run.bytes_per_second);
+      ProbeBest& best = probe_bests_[probe];
+      best.flops_per_second = std::max(best.flops_per_second, run.flops_per_second);
+      best.bytes_per_second = std::max(best.bytes_per_second, run.bytes_per_second);
     }
-    if (flops > 0) {
-      limits.flops_per_second = std::max(limits.flops_per_second, flops);
-      limits.narrowest_flops_per_second =
-          limits.narrowest_flops_per_second > 0 ? std::min(limits.narrowest_flops_per_second, flops) : flops;
+  }
+  MachineLimits limits;
+  for (const auto& [probe, best] : probe_bests_) {
+    if (best.flops_per_second > 0) {
+      limits.flops_per_second = std::max(limits.flops_per_second, best.flops_per_second);
+      if (limits.narrowest_probe.empty() || best.flops_per_second < limits.narrowest_flops_per_second) {
+        limits.narrowest_flops_per_second = best.flops_per_second;
+        limits.narrowest_probe = probe;
+      }
     }
-    limits.bytes_per_second = std::max(limits.bytes_per_second, bytes);
+    limits.bytes_per_second = std::max(limits.bytes_per_second, best.bytes_per_second);
   }
   if (options_.progress != nullptr) {
-    *options_.progress << "machine limits: FMA peak " << rate_text(limits.flops_per_second, "FLOP") << ", L1 read "
+    *options_.progress << "machine limits" << (limits_ ? " (measured again)" : "") << ": FMA peak "
+                       << rate_text(limits.flops_per_second, "FLOP") << ", L1 read "
                        << rate_text(limits.bytes_per_second, "B") << std::endl;
   }
   return *(limits_ = limits);
@@ -84,13 +90,20 @@ CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool 
   const grade::CaseEntry& entry = *grade::find_case(check.candidate);
   const OpCost cost = entry.spec.cost();
   const std::string call = std::string(grade::function_of(check.candidate)) + entry.spec.arguments();
-  const MachineLimits& machine = limits();
-  // No honest call is faster than the machine's limits allow (with a margin).
-  const double fastest_plausible =
-      std::max(cost.flops / (kPlausibilityMargin * machine.flops_per_second),
-               cost.bytes / (kPlausibilityMargin * machine.bytes_per_second));
-  auto implausible = [&](double seconds_per_call) { return seconds_per_call < fastest_plausible; };
+  // No honest call is faster than the machine's limits allow (with a margin); a call that
+  // seems to be is judged again against limits measured now.
+  auto fastest_plausible = [&] {
+    const MachineLimits& machine = limits();
+    return std::max(cost.flops / (kPlausibilityMargin * machine.flops_per_second),
+                    cost.bytes / (kPlausibilityMargin * machine.bytes_per_second));
+  };
+  auto implausible = [&](double seconds_per_call) {
+    if (seconds_per_call >= fastest_plausible()) return false;
+    remeasure_limits();
+    return seconds_per_call < fastest_plausible();
+  };
   auto implausible_text = [&](double seconds_per_call) {
+    const MachineLimits& machine = limits();
     return call + " took " + duration_text(seconds_per_call) + " per call: " +
            rate_text(cost.flops / seconds_per_call, "FLOP") + " and " + rate_text(cost.bytes / seconds_per_call, "B") +
            ", beyond this machine's measured FMA peak (" + rate_text(machine.flops_per_second, "FLOP") +
@@ -124,7 +137,7 @@ CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool 
 
   std::uniform_real_distribution<double> jitter(1 - kCountJitter, 1 + kCountJitter);
   auto calls_for = [&](double seconds_per_call) {
-    const double wanted = options_.seconds_per_run / std::max(seconds_per_call, fastest_plausible) * jitter(random_);
+    const double wanted = options_.seconds_per_run / std::max(seconds_per_call, fastest_plausible()) * jitter(random_);
     return std::uint64_t(std::clamp(std::llround(wanted), 1LL, 100'000'000LL));
   };
 

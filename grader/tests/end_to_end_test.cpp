@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdlib>  // getloadavg
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -34,9 +35,9 @@ std::string stage_json(const std::string& id, const std::string& test_binary, co
   return json + "}";
 }
 
-Rubric make_rubric(const std::vector<std::string>& stages) {
+Rubric make_rubric(const std::vector<std::string>& stages, const std::string& baseline_binary = ACCEL_BASELINES_EXE) {
   std::string json = R"({"test_timeout_seconds": 2, "bench_timeout_seconds": 30, "bench_repetitions": 1,
-                         "baseline_binary": ")" ACCEL_BASELINES_EXE R"(", "stages": [)";
+                         "baseline_binary": ")" + baseline_binary + R"(", "stages": [)";
   for (std::size_t i = 0; i < stages.size(); ++i) json += (i ? "," : "") + stages[i];
   return parse_rubric(json + "]}");
 }
@@ -170,6 +171,45 @@ TEST(EndToEnd, ForgedTimingsAreCaught) {
   ::unsetenv("FAKE_REAL_NS");
   EXPECT_EQ(contradicted.points, 0);
   EXPECT_EQ(contradicted.flag, "timings contradict the grader's clock");
+}
+
+// The host's clock changes from one minute to the next. fake_slow_minute_baselines' probes
+// claim 1 GB/s and 1 GFLOP/s in their first runs, far below what the honest dot product
+// does: limits from such a minute are measured again before it is called implausible, and
+// it is only when they still hold that it is.
+TEST(EndToEnd, LimitsAreMeasuredAgainBeforeAnythingIsImplausible) {
+  TempDir logs;
+  ::setenv("FAKE_PROBE_GBPS", "1", 1);
+  auto grade_with_slow_probe_runs = [&](const std::string& slow_runs, std::string& progress_text) {
+    const Rubric rubric = make_rubric({stage_json("01", "fake_pass_test", "fake_candidate")},
+                                      "fake_slow_minute_baselines");
+    Grading grading(rubric);
+    std::ostringstream progress;
+    grading.speed_options.progress = &progress;
+    ::setenv("FAKE_PROBE_RUN_LOG", (logs.path() / ("runs_" + slow_runs)).c_str(), 1);
+    ::setenv("FAKE_SLOW_PROBE_RUNS", slow_runs.c_str(), 1);
+    const CheckResult check = grading.grade(rubric, "01").back();
+    progress_text = progress.str();
+    return check;
+  };
+  // The FMA peak the limits had after they were measured again, in GFLOP/s.
+  auto peak_measured_again = [](const std::string& progress) {
+    const std::string line = "machine limits (measured again): FMA peak ";
+    const std::size_t at = progress.find(line);
+    return at == std::string::npos ? -1.0 : std::stod(progress.substr(at + line.size()));
+  };
+  std::string progress;
+  const CheckResult first_minute_slow = grade_with_slow_probe_runs("14", progress);  // 2 probes x 7 runs
+  EXPECT_TRUE(first_minute_slow.full_marks()) << first_minute_slow.output;
+  EXPECT_TRUE(first_minute_slow.flag.empty()) << first_minute_slow.flag;
+  EXPECT_GT(peak_measured_again(progress), 100) << progress;
+
+  const CheckResult always_slow = grade_with_slow_probe_runs("1000", progress);
+  EXPECT_EQ(always_slow.points, 0);
+  EXPECT_EQ(always_slow.flag, "implausible speed");
+  EXPECT_GT(peak_measured_again(progress), 0) << progress;
+  EXPECT_LT(peak_measured_again(progress), 10) << progress;
+  for (const char* name : {"FAKE_PROBE_GBPS", "FAKE_PROBE_RUN_LOG", "FAKE_SLOW_PROBE_RUNS"}) ::unsetenv(name);
 }
 
 TEST(EndToEnd, MissingProgramsAreNamed) {
