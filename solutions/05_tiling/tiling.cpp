@@ -196,6 +196,10 @@ void transpose_blocked(const float* in, float* out, std::size_t rows, std::size_
   }
 }
 
+// Inside a block, i-k-j with four k's per pass over a row segment of C. Once the blocks
+// are in cache, the plain i-k-j loop is bound by its traffic to C, a load and a store for
+// every multiply-add (about 17 GFLOP/s on the lesson's Xeon even with all three matrices
+// in L1); four k's at once load and store C once per four multiply-adds.
 void matmul_tiled(const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K,
                   std::size_t tile) {
   require_tile("matmul_tiled", tile);
@@ -210,8 +214,16 @@ void matmul_tiled(const float* A, const float* B, float* C, std::size_t M, std::
         // of B is reused by every row i of the block while it is still in cache.
         for (std::size_t i = i0; i < i1; ++i) {
           float* c_row = C + i * N;
-          for (std::size_t k = k0; k < k1; ++k) {
-            const float a_ik = A[i * K + k];
+          const float* a_row = A + i * K;
+          std::size_t k = k0;
+          for (; k + 4 <= k1; k += 4) {
+            const float a0 = a_row[k], a1 = a_row[k + 1], a2 = a_row[k + 2], a3 = a_row[k + 3];
+            const float* b0 = B + k * N;
+            const float *b1 = b0 + N, *b2 = b1 + N, *b3 = b2 + N;
+            for (std::size_t j = j0; j < j1; ++j) c_row[j] += a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
+          }
+          for (; k < k1; ++k) {  // the block's last K mod 4 rows of B
+            const float a_ik = a_row[k];
             const float* b_row = B + k * N;
             for (std::size_t j = j0; j < j1; ++j) c_row[j] += a_ik * b_row[j];
           }

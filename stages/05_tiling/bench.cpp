@@ -1,6 +1,7 @@
 // Stage 05 benchmarks, with FLOP/s and byte counters:
 //   transpose_naive / transpose_blocked (by tile) on 1024² and 4096² matrices,
-//   matmul_tiled (by tile) and matmul_packed against a local i-k-j loop and OpenBLAS.
+//   matmul_tiled (by tile) and matmul_packed against a local i-k-j loop and OpenBLAS;
+//   matmul_tiled's two halves alone (local: tiles with one k per pass, four k's without tiles).
 //   OPENBLAS_NUM_THREADS=1 build/<preset>/bin/stage05_bench --benchmark_filter='matmul_(packed|openblas)'
 // The i-k-j loop and the OpenBLAS call are local baselines; BLAS is linked into this bench
 // and the demo only, never into the stage library. OpenBLAS runs on one thread here.
@@ -68,6 +69,36 @@ void matmul_ikj(const float* A, const float* B, float* C, std::size_t M, std::si
   }
 }
 
+// The two halves of matmul_tiled, each without the other: the seed's tiled loop with one k
+// per pass over a row segment of C, and i-k-j with four k's per pass but no tiles.
+void matmul_tiled_one_k(const float* A, const float* B, float* C, std::size_t n, std::size_t tile) {
+  std::fill(C, C + n * n, 0.0f);
+  for (std::size_t i0 = 0; i0 < n; i0 += tile) {
+    for (std::size_t j0 = 0; j0 < n; j0 += tile) {
+      for (std::size_t k0 = 0; k0 < n; k0 += tile) {
+        const std::size_t i1 = std::min(n, i0 + tile), j1 = std::min(n, j0 + tile), k1 = std::min(n, k0 + tile);
+        for (std::size_t i = i0; i < i1; ++i) {
+          for (std::size_t k = k0; k < k1; ++k) {
+            const float a_ik = A[i * n + k];
+            for (std::size_t j = j0; j < j1; ++j) C[i * n + j] += a_ik * B[k * n + j];
+          }
+        }
+      }
+    }
+  }
+}
+void matmul_ikj_four_k(const float* A, const float* B, float* C, std::size_t n) {  // n a multiple of 4
+  std::fill(C, C + n * n, 0.0f);
+  for (std::size_t i = 0; i < n; ++i) {
+    float* c_row = C + i * n;
+    for (std::size_t k = 0; k < n; k += 4) {
+      const float* a = A + i * n + k;
+      const float* b = B + k * n;
+      for (std::size_t j = 0; j < n; ++j) c_row[j] += a[0] * b[j] + a[1] * b[n + j] + a[2] * b[2 * n + j] + a[3] * b[3 * n + j];
+    }
+  }
+}
+
 // OpenBLAS (Accelerate on macOS) on one thread: the yardstick for matmul_packed.
 void matmul_blas(const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K) {
   const int lda = int(std::max<std::size_t>(K, 1)), ldb = int(std::max<std::size_t>(N, 1));
@@ -99,6 +130,13 @@ void BM_matmul_tiled(benchmark::State& state) {
     s05::matmul_tiled(a, b, c, n, n, n, tile);
   });
 }
+void BM_matmul_tiled_one_k(benchmark::State& state) {
+  const auto tile = std::size_t(state.range(1));
+  square(state, [tile](const float* a, const float* b, float* c, std::size_t n) { matmul_tiled_one_k(a, b, c, n, tile); });
+}
+void BM_matmul_ikj_four_k(benchmark::State& state) {
+  square(state, [](const float* a, const float* b, float* c, std::size_t n) { matmul_ikj_four_k(a, b, c, n); });
+}
 void BM_matmul_packed(benchmark::State& state) {
   square(state, [](const float* a, const float* b, float* c, std::size_t n) { s05::matmul_packed(a, b, c, n, n, n); });
 }
@@ -111,9 +149,12 @@ void BM_matmul_openblas(benchmark::State& state) {
 
 // 255 and 1000: sizes no block size divides; 1024 and 2048: powers of two, where a column
 // walk maps every row to the same few cache sets.
-BENCHMARK(BM_matmul_ikj)->Arg(255)->Arg(512)->Arg(1000)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_matmul_ikj)->Arg(255)->Arg(256)->Arg(512)->Arg(1000)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_matmul_tiled)->ArgsProduct({{255, 512, 1000, 1024, 2048}, {32, 64, 128, 256}})->ArgNames({"n", "tile"})
     ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_matmul_tiled_one_k)->ArgsProduct({{256, 1024, 2048}, {128, 256}})->ArgNames({"n", "tile"})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_matmul_ikj_four_k)->Arg(256)->Arg(1024)->Arg(2048)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_matmul_packed)->Arg(64)->Arg(128)->Arg(255)->Arg(512)->Arg(1000)->Arg(1024)->Arg(2048)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_matmul_openblas)->Arg(64)->Arg(128)->Arg(255)->Arg(512)->Arg(1000)->Arg(1024)->Arg(2048)

@@ -239,8 +239,7 @@ void replay_ijk(Hierarchy& h, const float* A, const float* B, const float* C, st
   }
 }
 
-// i-k-j over [i0, i1) × [j0, j1) × [k0, k1): the block loop of matmul_tiled, and all of
-// matmul_ikj as one block.
+// i-k-j over [i0, i1) × [j0, j1) × [k0, k1): all of matmul_ikj as one block.
 void replay_ikj_block(Hierarchy& h, const float* A, const float* B, const float* C, std::size_t n, std::size_t i0,
                       std::size_t i1, std::size_t j0, std::size_t j1, std::size_t k0, std::size_t k1) {
   for (std::size_t i = i0; i < i1; ++i) {
@@ -254,13 +253,31 @@ void replay_ikj_block(Hierarchy& h, const float* A, const float* B, const float*
   }
 }
 
+// The block loop of matmul_tiled: i-k-j with four k's per pass over a row segment of C,
+// which is read and written once per four multiply-adds.
+void replay_tiled_block(Hierarchy& h, const float* A, const float* B, const float* C, std::size_t n,
+                        std::size_t i0, std::size_t i1, std::size_t j0, std::size_t j1, std::size_t k0,
+                        std::size_t k1) {
+  for (std::size_t i = i0; i < i1; ++i) {
+    std::size_t k = k0;
+    for (; k + 4 <= k1; k += 4) {
+      for (std::size_t q = 0; q < 4; ++q) h.touch(A + i * n + k + q);
+      for (std::size_t j = j0; j < j1; ++j) {
+        for (std::size_t q = 0; q < 4; ++q) h.touch(B + (k + q) * n + j);
+        h.touch(C + i * n + j);
+      }
+    }
+    replay_ikj_block(h, A, B, C, n, i, i + 1, j0, j1, k, k1);  // the last K mod 4 k's
+  }
+}
+
 void replay_tiled(Hierarchy& h, const float* A, const float* B, const float* C, std::size_t n, std::size_t tile) {
   for (std::size_t i = 0; i < n * n; ++i) h.touch(C + i);  // C = 0
   for (std::size_t i0 = 0; i0 < n; i0 += tile) {
     for (std::size_t j0 = 0; j0 < n; j0 += tile) {
       for (std::size_t k0 = 0; k0 < n; k0 += tile) {
-        replay_ikj_block(h, A, B, C, n, i0, std::min(n, i0 + tile), j0, std::min(n, j0 + tile), k0,
-                         std::min(n, k0 + tile));
+        replay_tiled_block(h, A, B, C, n, i0, std::min(n, i0 + tile), j0, std::min(n, j0 + tile), k0,
+                           std::min(n, k0 + tile));
       }
     }
   }

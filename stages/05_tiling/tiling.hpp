@@ -25,8 +25,9 @@ void transpose_blocked(const float* in, float* out, std::size_t rows, std::size_
 
 // Task 2. C = A·B with loops over tile×tile blocks of C's rows (i), C's columns (j) and
 // the inner dimension (k), and the i-k-j order of stage 01 inside a block (the seed's
-// tiled_matmul). A is M×K, B is K×N, C is M×N. Blocks at the edges are partial; tile may
-// exceed M, N or K; K = 0 gives C = 0. tile == 0 → std::invalid_argument.
+// tiled_matmul; the reference also takes four k's per pass, README Hint 4). A is M×K, B
+// is K×N, C is M×N. Blocks at the edges are partial; tile may exceed M, N or K; K = 0
+// gives C = 0. tile == 0 → std::invalid_argument.
 void matmul_tiled(const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K,
                   std::size_t tile);
 
