@@ -69,16 +69,45 @@ std::vector<CheckResult> SpeedLab::measure_roofline(const Stage& stage, bool thr
     return double(run.output[0]);
   };
 
-  // The student's peak and the student's and the grader's triads, measured once each and
-  // shared by the checks that need them (the prediction uses both). Each is a median over
-  // rounds, the grader's side run right beside the student's in random order, because the
-  // host's clock and memory change from one minute to the next.
-  struct Peak {
+  // The student's measurement against the grader's, over kRounds rounds, each pair run
+  // side by side in random order, because the host's clock and memory change from one
+  // minute to the next: the median round's ratio and the student's value in that round,
+  // and the grader's mean. `not_measured(value)` says why a value cannot have been
+  // measured, or "".
+  struct Paired {
     Value student;  // the median round's value
     double grader = 0, ratio = 0;
   };
-  std::optional<Peak> peak;
-  auto student_peak = [&]() -> const Peak& {
+  auto paired_rounds = [&](auto measure_student, auto measure_grader, auto not_measured) {
+    Paired result;
+    std::vector<std::pair<double, Value>> rounds;  // (ratio, the student's value)
+    for (int round = 0; round < kRounds && result.student.problem.empty(); ++round) {
+      const bool student_first = (random_() & 1) != 0;
+      Value mine;
+      if (student_first) mine = measure_student();
+      const double theirs = measure_grader();
+      if (!student_first) mine = measure_student();
+      if (!mine.problem.empty()) {
+        result.student = mine;
+      } else if (const std::string why = not_measured(mine); !why.empty()) {
+        result.student = {0, 0, why, "implausible speed"};
+      } else {
+        rounds.emplace_back(mine.value / theirs, mine);
+        result.grader += theirs / kRounds;
+      }
+    }
+    if (result.student.problem.empty()) {
+      std::ranges::sort(rounds, {}, [](const auto& r) { return r.first; });
+      result.ratio = rounds[rounds.size() / 2].first;
+      result.student = rounds[rounds.size() / 2].second;
+    }
+    return result;
+  };
+
+  // The student's peak and the student's and the grader's triads, measured once each and
+  // shared by the checks that need them (the prediction uses both).
+  std::optional<Paired> peak;
+  auto student_peak = [&]() -> const Paired& {
     if (peak) return *peak;
     say("measuring peak_gflops() against the grader's FMA probe");
     // The narrowest probe, best of three short runs: what the core does undisturbed now.
@@ -92,30 +121,16 @@ std::vector<CheckResult> SpeedLab::measure_roofline(const Stage& stage, bool thr
       }
       return best;
     };
-    Peak result;
-    std::vector<std::pair<double, Value>> rounds;  // (ratio, the student's value)
-    for (int round = 0; round < kRounds && result.student.problem.empty(); ++round) {
-      const bool student_first = (random_() & 1) != 0;
-      Value mine;
-      if (student_first) mine = student("student/peak_gflops", {});
-      const double theirs = grader_peak();
-      if (!student_first) mine = student("student/peak_gflops", {});
-      if (!mine.problem.empty()) {
-        result.student = mine;
-      } else if (mine.seconds < kShortestPeakProbe) {
-        result.student = {0, 0,
-                          "peak_gflops() returned " + gb(mine.value, "GFLOP/s") + " after " + duration_text(mine.seconds) +
-                              ", less than any FMA probe takes: a value not measured",
-                          "implausible speed"};
-      } else {
-        rounds.emplace_back(mine.value / theirs, mine);
-        result.grader += theirs / kRounds;
-      }
-    }
+    Paired result = paired_rounds([&] { return student("student/peak_gflops", {}); }, grader_peak,
+                                  [](const Value& mine) -> std::string {
+                                    if (mine.seconds < kShortestPeakProbe) {
+                                      return "peak_gflops() returned " + gb(mine.value, "GFLOP/s") + " after " +
+                                             duration_text(mine.seconds) +
+                                             ", less than any FMA probe takes: a value not measured";
+                                    }
+                                    return {};
+                                  });
     if (result.student.problem.empty()) {
-      std::ranges::sort(rounds, {}, [](const auto& r) { return r.first; });
-      result.ratio = rounds[rounds.size() / 2].first;
-      result.student = rounds[rounds.size() / 2].second;
       auto beyond_the_widest_probe = [&] { return result.student.value > kPlausibilityMargin * limits().flops_per_second / 1e9; };
       if (beyond_the_widest_probe()) remeasure_limits();  // perhaps the clock is faster now
       if (beyond_the_widest_probe()) {
@@ -127,46 +142,26 @@ std::vector<CheckResult> SpeedLab::measure_roofline(const Stage& stage, bool thr
     }
     return *(peak = result);
   };
-  struct Triad {
-    Value student;  // the median round's value
-    double grader = 0, ratio = 0;
-  };
-  std::map<std::string, Triad> triads;
-  auto triad = [&](const std::string& kind) -> const Triad& {
+  std::map<std::string, Paired> triads;
+  auto triad = [&](const std::string& kind) -> const Paired& {
     if (const auto found = triads.find(kind); found != triads.end()) return found->second;
     const double bytes = double(footprint(kind));
     say("measuring stream_triad_gbps(" + fixed(bytes, 0) + ") against the grader's triad");
-    Triad result;
-    std::vector<std::pair<double, Value>> rounds;  // (ratio, the student's value)
-    for (int round = 0; round < kRounds && result.student.problem.empty(); ++round) {
-      const bool student_first = (random_() & 1) != 0;
-      Value mine;
-      double theirs = 0;
-      if (student_first) mine = student("student/stream_triad_gbps", {bytes});
-      theirs = grader_value("machine/triad_gbps", {bytes});
-      if (!student_first) mine = student("student/stream_triad_gbps", {bytes});
-      if (!mine.problem.empty()) {
-        result.student = mine;
-      } else if (mine.seconds < 0.8 * bytes / (mine.value * 1e9) || !(mine.value > 0)) {
-        result.student.problem = "stream_triad_gbps(" + fixed(bytes, 0) + ") returned " + gb(mine.value, "GB/s") +
-                                 " after " + duration_text(mine.seconds) +
-                                 ", less than one pass over its arrays takes at that rate: a value not measured";
-        result.student.flag = "implausible speed";
-      } else {
-        rounds.emplace_back(mine.value / theirs, mine);
-        result.grader += theirs / kRounds;
-      }
-    }
-    if (result.student.problem.empty()) {
-      std::ranges::sort(rounds, {}, [](const auto& r) { return r.first; });
-      result.ratio = rounds[rounds.size() / 2].first;
-      result.student = rounds[rounds.size() / 2].second;
-      if (result.ratio > kPlausibilityMargin) {
-        result.student.problem = "stream_triad_gbps(" + fixed(bytes, 0) + ") returned " +
-                                 gb(result.student.value, "GB/s") + ", " + fixed(result.ratio, 2) +
-                                 "x what the grader's triad measured at the same footprint: beyond what this machine does";
-        result.student.flag = "implausible speed";
-      }
+    Paired result = paired_rounds([&] { return student("student/stream_triad_gbps", {bytes}); },
+                                  [&] { return grader_value("machine/triad_gbps", {bytes}); },
+                                  [&](const Value& mine) -> std::string {
+                                    if (mine.seconds < 0.8 * bytes / (mine.value * 1e9) || !(mine.value > 0)) {
+                                      return "stream_triad_gbps(" + fixed(bytes, 0) + ") returned " +
+                                             gb(mine.value, "GB/s") + " after " + duration_text(mine.seconds) +
+                                             ", less than one pass over its arrays takes at that rate: a value not measured";
+                                    }
+                                    return {};
+                                  });
+    if (result.student.problem.empty() && result.ratio > kPlausibilityMargin) {
+      result.student.problem = "stream_triad_gbps(" + fixed(bytes, 0) + ") returned " +
+                               gb(result.student.value, "GB/s") + ", " + fixed(result.ratio, 2) +
+                               "x what the grader's triad measured at the same footprint: beyond what this machine does";
+      result.student.flag = "implausible speed";
     }
     return triads[kind] = result;
   };
@@ -189,7 +184,7 @@ std::vector<CheckResult> SpeedLab::measure_roofline(const Stage& stage, bool thr
     };
 
     if (measure.kind == "peak") {
-      const Peak& p = student_peak();
+      const Paired& p = student_peak();
       if (!p.student.problem.empty()) {
         fail(p.student);
       } else {
@@ -200,7 +195,7 @@ std::vector<CheckResult> SpeedLab::measure_roofline(const Stage& stage, bool thr
                     fixed(p.ratio, 2) + "x");
       }
     } else if (measure.kind == "triad_dram" || measure.kind == "triad_l2") {
-      const Triad& t = triad(measure.kind);
+      const Paired& t = triad(measure.kind);
       if (!t.student.problem.empty()) {
         fail(t.student);
       } else {
@@ -211,7 +206,7 @@ std::vector<CheckResult> SpeedLab::measure_roofline(const Stage& stage, bool thr
       }
     } else {  // prediction: the grader's add over a DRAM footprint, from the student's roofs
       const Value& p = student_peak().student;
-      const Triad& t = triad("triad_dram");
+      const Paired& t = triad("triad_dram");
       const double n = double(footprint("triad_dram") / 12);
       if (!p.problem.empty() || !t.student.problem.empty()) {
         check.measured = "skipped";
