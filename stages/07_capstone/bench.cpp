@@ -11,23 +11,20 @@
 
 #include <benchmark/benchmark.h>
 
-#if defined(ACCEL_BLAS_ACCELERATE)
-#include <Accelerate/Accelerate.h>
-#else
-#include <cblas.h>
-#endif
-
 #include "accel/bench.hpp"
 #include "accel/blas_info.hpp"
 #include "accel/todo.hpp"
 #include "capstone.hpp"
+#include "mlp_block.hpp"
 
 namespace {
 
 using accel::Tensor;
 namespace s07 = accel::stage07;
 
-constexpr std::size_t kDModel = 512, kDFf = 2048;
+using s07::kDFf;
+using s07::kDModel;
+using Block = s07::MlpBlock;
 
 // One thread (on Accelerate, run with VECLIB_MAXIMUM_THREADS=1), and the BLAS and the
 // GELU path in the output's context beside the CPU and flags the shared main() records.
@@ -45,14 +42,6 @@ constexpr std::size_t kDModel = 512, kDFf = 2048;
   return true;
 }();
 
-struct Block {
-  Tensor x, W1, b1, W2, b2;
-  explicit Block(std::size_t batch)
-      : x(Tensor::random({batch, kDModel}, 1)), W1(Tensor::random({kDFf, kDModel}, 2, -0.09f, 0.09f)),
-        b1(Tensor::random({kDFf}, 3)), W2(Tensor::random({kDModel, kDFf}, 4, -0.04f, 0.04f)),
-        b2(Tensor::random({kDModel}, 5)) {}
-};
-
 accel::OpCost block_cost(s07::MlpVariant variant, std::size_t batch) {
   accel::OpCost total;
   for (const accel::OpCost& region : s07::mlp_region_costs(variant, batch, kDModel, kDFf)) {
@@ -62,24 +51,11 @@ accel::OpCost block_cost(s07::MlpVariant variant, std::size_t batch) {
   return total;
 }
 
-// Runs the first call outside the timed loop (a warm-up, and the place a TODO shows up):
-// a function still to be written skips the case with its message instead of aborting.
-template <typename Fn>
-bool first_call_works(benchmark::State& state, Fn&& fn) {
-  try {
-    fn();
-    return true;
-  } catch (const accel::NotImplemented& todo) {
-    state.SkipWithError(todo.what());
-    return false;
-  }
-}
-
 void BM_mlp_naive(benchmark::State& state) {
   const auto batch = std::size_t(state.range(0));
   const Block b(batch);
   Tensor y({batch, kDModel});
-  if (!first_call_works(state, [&] { y = s07::mlp_naive(b.x, b.W1, b.b1, b.W2, b.b2); })) return;
+  if (!accel::first_call_works(state, [&] { y = s07::mlp_naive(b.x, b.W1, b.b1, b.W2, b.b2); })) return;
   for (auto _ : state) {
     y = s07::mlp_naive(b.x, b.W1, b.b1, b.W2, b.b2);
     benchmark::DoNotOptimize(y.data());
@@ -93,7 +69,7 @@ void BM_mlp_fast(benchmark::State& state) {
   const Block b(batch);
   s07::MlpWorkspace workspace;
   Tensor y({batch, kDModel});
-  if (!first_call_works(state, [&] { s07::mlp_fast(b.x, b.W1, b.b1, b.W2, b.b2, workspace, y); })) return;
+  if (!accel::first_call_works(state, [&] { s07::mlp_fast(b.x, b.W1, b.b1, b.W2, b.b2, workspace, y); })) return;
   for (auto _ : state) {
     s07::mlp_fast(b.x, b.W1, b.b1, b.W2, b.b2, workspace, y);
     benchmark::DoNotOptimize(y.data());
@@ -106,12 +82,10 @@ BENCHMARK(BM_mlp_fast)->RangeMultiplier(4)->Range(1, 512)->Unit(benchmark::kMicr
 // The yardstick: h = x·W1ᵀ and y = h·W2ᵀ, both beta = 0, no bias, no GELU.
 void BM_two_sgemm_calls(benchmark::State& state) {
   const auto batch = std::size_t(state.range(0));
-  const int B = int(batch), D = int(kDModel), F = int(kDFf);
   const Block b(batch);
   Tensor h({batch, kDFf}), y({batch, kDModel});
   for (auto _ : state) {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, F, D, 1, b.x.data(), D, b.W1.data(), D, 0, h.data(), F);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, D, F, 1, h.data(), F, b.W2.data(), F, 0, y.data(), D);
+    s07::two_sgemm_calls(b, h, y);
     benchmark::DoNotOptimize(y.data());
     benchmark::ClobberMemory();
   }
@@ -125,7 +99,7 @@ void BM_bias_gelu(benchmark::State& state) {
   const auto batch = std::size_t(state.range(0));
   Tensor h = Tensor::random({batch, kDFf}, 1, -4, 4);
   const Tensor b1 = Tensor::random({kDFf}, 2);
-  if (!first_call_works(state, [&] { s07::bias_gelu(h.span(), b1.span()); })) return;
+  if (!accel::first_call_works(state, [&] { s07::bias_gelu(h.span(), b1.span()); })) return;
   for (auto _ : state) {
     s07::bias_gelu(h.span(), b1.span());  // in place: GELU of GELU of ..., bounded, as costly each time
     benchmark::ClobberMemory();

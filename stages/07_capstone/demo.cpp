@@ -13,25 +13,23 @@
 #include <string>
 #include <vector>
 
-#if defined(ACCEL_BLAS_ACCELERATE)
-#include <Accelerate/Accelerate.h>
-#else
-#include <cblas.h>
-#endif
-
 #include "accel/blas_info.hpp"
 #include "accel/cpu_info.hpp"
 #include "accel/profiler.hpp"
 #include "accel/table.hpp"
 #include "accel/todo.hpp"
 #include "capstone.hpp"
+#include "mlp_block.hpp"
 
 using namespace accel;
 namespace s07 = accel::stage07;
 
 namespace {
 
-constexpr std::size_t kDModel = 512, kDFf = 2048, kCourseBatch = 64;
+using s07::kDFf;
+using s07::kDModel;
+using Block = s07::MlpBlock;
+constexpr std::size_t kCourseBatch = 64;
 
 // ---- Probes (this demo's own, as stage 06 measures the roofs) ----
 
@@ -87,14 +85,6 @@ double triad_gbps(std::size_t bytes) {
 
 // ---- The block ----
 
-struct Block {
-  Tensor x, W1, b1, W2, b2;
-  explicit Block(std::size_t batch)
-      : x(Tensor::random({batch, kDModel}, 1)), W1(Tensor::random({kDFf, kDModel}, 2, -0.09f, 0.09f)),
-        b1(Tensor::random({kDFf}, 3)), W2(Tensor::random({kDModel, kDFf}, 4, -0.04f, 0.04f)),
-        b2(Tensor::random({kDModel}, 5)) {}
-};
-
 OpCost total(const s07::MlpProfile& profile) {
   OpCost sum;
   for (const s07::MlpRegion& region : profile.regions) {
@@ -138,13 +128,9 @@ void show_breakdown(const s07::MlpProfile& naive, const s07::MlpProfile& fast) {
 // The whole calls, and the grader's overhead check: mlp_fast against the block's two bare
 // sgemm calls (beta = 0, no bias, no GELU), alternating which goes first, round by round.
 void show_whole_calls(const Block& b) {
-  const int B = int(kCourseBatch), D = int(kDModel), F = int(kDFf);
   Tensor h({kCourseBatch, kDFf}), y({kCourseBatch, kDModel});
   s07::MlpWorkspace workspace;
-  const auto two_sgemm_calls = [&] {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, F, D, 1, b.x.data(), D, b.W1.data(), D, 0, h.data(), F);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, D, F, 1, h.data(), F, b.W2.data(), F, 0, y.data(), D);
-  };
+  const auto two_sgemm_calls = [&] { s07::two_sgemm_calls(b, h, y); };
   const auto fast = [&] { s07::mlp_fast(b.x, b.W1, b.b1, b.W2, b.b2, workspace, y); };
   const auto naive = [&] { y = s07::mlp_naive(b.x, b.W1, b.b1, b.W2, b.b2); };
   Profiler rounds;
@@ -203,10 +189,7 @@ void show_batch_one(double bandwidth) {
   const int D = int(kDModel), F = int(kDFf);
   const Block b(1);
   Tensor h({1, kDFf}), y({1, kDModel});
-  const auto gemm = [&] {
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, 1, F, D, 1, b.x.data(), D, b.W1.data(), D, 0, h.data(), F);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, 1, D, F, 1, h.data(), F, b.W2.data(), F, 0, y.data(), D);
-  };
+  const auto gemm = [&] { s07::two_sgemm_calls(b, h, y); };
   const auto gemv = [&] {
     cblas_sgemv(CblasRowMajor, CblasNoTrans, F, D, 1, b.W1.data(), D, b.x.data(), 1, 0, h.data(), 1);
     cblas_sgemv(CblasRowMajor, CblasNoTrans, D, F, 1, b.W2.data(), F, h.data(), 1, 0, y.data(), 1);
