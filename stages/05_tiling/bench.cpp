@@ -21,6 +21,7 @@
 #include "accel/bench.hpp"
 #include "accel/tensor.hpp"
 #include "accel/todo.hpp"
+#include "ikj_baseline.hpp"
 #include "tiling.hpp"
 
 namespace {
@@ -56,18 +57,6 @@ BENCHMARK(BM_transpose<true>)->Name("BM_transpose_blocked")->ArgsProduct({{1024,
     ->ArgNames({"n", "tile"})->Unit(benchmark::kMillisecond);
 
 // ---- matmul ----
-
-// Stage 01's i-k-j loop, re-implemented here as the baseline tiling is measured against.
-void matmul_ikj(const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K) {
-  for (std::size_t i = 0; i < M; ++i) {
-    float* c_row = C + i * N;
-    std::fill(c_row, c_row + N, 0.0f);
-    for (std::size_t k = 0; k < K; ++k) {
-      const float a_ik = A[i * K + k];
-      for (std::size_t j = 0; j < N; ++j) c_row[j] += a_ik * B[k * N + j];
-    }
-  }
-}
 
 // The two halves of matmul_tiled, each without the other: the seed's tiled loop with one k
 // per pass over a row segment of C, and i-k-j with four k's per pass but no tiles.
@@ -122,7 +111,7 @@ void square(benchmark::State& state, Kernel kernel) {
 }
 
 void BM_matmul_ikj(benchmark::State& state) {
-  square(state, [](const float* a, const float* b, float* c, std::size_t n) { matmul_ikj(a, b, c, n, n, n); });
+  square(state, s05::matmul_ikj_baseline);
 }
 void BM_matmul_tiled(benchmark::State& state) {
   const auto tile = std::size_t(state.range(1));

@@ -41,6 +41,7 @@
 #include "accel/table.hpp"
 #include "accel/tensor.hpp"
 #include "accel/todo.hpp"
+#include "ikj_baseline.hpp"
 #include "tiling.hpp"
 
 using namespace accel;
@@ -48,7 +49,7 @@ namespace s05 = accel::stage05;
 
 namespace {
 
-// ---- baselines ----
+// ---- baselines (i-k-j: ikj_baseline.hpp) ----
 
 [[gnu::noinline]] void matmul_ijk(const float* A, const float* B, float* C, std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
@@ -56,15 +57,6 @@ namespace {
       float sum = 0.0f;
       for (std::size_t k = 0; k < n; ++k) sum += A[i * n + k] * B[k * n + j];
       C[i * n + j] = sum;
-    }
-  }
-}
-[[gnu::noinline]] void matmul_ikj(const float* A, const float* B, float* C, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) {
-    std::fill(C + i * n, C + (i + 1) * n, 0.0f);
-    for (std::size_t k = 0; k < n; ++k) {
-      const float a = A[i * n + k];
-      for (std::size_t j = 0; j < n; ++j) C[i * n + j] += a * B[k * n + j];
     }
   }
 }
@@ -239,7 +231,7 @@ void replay_ijk(Hierarchy& h, const float* A, const float* B, const float* C, st
   }
 }
 
-// i-k-j over [i0, i1) × [j0, j1) × [k0, k1): all of matmul_ikj as one block.
+// i-k-j over [i0, i1) × [j0, j1) × [k0, k1): all of the i-k-j baseline as one block.
 void replay_ikj_block(Hierarchy& h, const float* A, const float* B, const float* C, std::size_t n, std::size_t i0,
                       std::size_t i1, std::size_t j0, std::size_t j1, std::size_t k0, std::size_t k1) {
   for (std::size_t i = i0; i < i1; ++i) {
@@ -377,7 +369,7 @@ int main() try {
   std::cout << "choose_tile: matmul_tiled at n = " << kSweepN << " for each candidate tile\n";
   const Tensor a = Tensor::random({kSweepN, kSweepN}, 1), b = Tensor::random({kSweepN, kSweepN}, 2);
   Tensor c({kSweepN, kSweepN});
-  const double ikj_ms = median_ms(profiler, [&] { matmul_ikj(a.data(), b.data(), c.data(), kSweepN); });
+  const double ikj_ms = median_ms(profiler, [&] { s05::matmul_ikj_baseline(a.data(), b.data(), c.data(), kSweepN); });
   const double sweep_ikj = gflops_per_second(matmul_cost(kSweepN, kSweepN, kSweepN).flops, ikj_ms);
   const s05::TileChoice choice = s05::choose_tile(kSweepN, candidates, 3);
   Table sweep({"tile T", "3·T²·4 bytes", "fits in", "GFLOP/s", "vs i-k-j", ""});
@@ -407,7 +399,7 @@ int main() try {
       return gflops_per_second(flops, median_ms(profiler, [&] { kernel(x.data(), y.data(), z.data(), n); }));
     };
     const std::string ijk = n <= 512 ? fixed(rate(matmul_ijk), 2) : "-";  // 2048: minutes
-    const double ikj = rate(matmul_ikj), tiled_rate = rate(tiled(choice.best_tile));
+    const double ikj = rate(s05::matmul_ikj_baseline), tiled_rate = rate(tiled(choice.best_tile));
     const double packed_rate = rate(packed), blas = rate(matmul_openblas);
     ladder.add_row({std::to_string(n), ijk, fixed(ikj, 1), fixed(tiled_rate, 1), fixed(packed_rate, 1), fixed(blas, 1),
                     fixed(packed_rate / blas, 2) + "x", peak > 0 ? fixed(100 * packed_rate / peak, 0) + "%" : "-"});
@@ -449,7 +441,7 @@ int main() try {
     model.add_row(row);
   };
   model_row("i-j-k", matmul_ijk, [&](Hierarchy& h) { replay_ijk(h, x.data(), y.data(), z.data(), kModelN); });
-  model_row("i-k-j", matmul_ikj, [&](Hierarchy& h) {
+  model_row("i-k-j", s05::matmul_ikj_baseline, [&](Hierarchy& h) {
     for (std::size_t i = 0; i < kModelN * kModelN; ++i) h.touch(z.data() + i);
     replay_ikj_block(h, x.data(), y.data(), z.data(), kModelN, 0, kModelN, 0, kModelN, 0, kModelN);
   });
