@@ -29,11 +29,13 @@ void transpose_naive(const float* in, float* out, std::size_t rows, std::size_t 
 // additions stay one lane at a time, each waiting for the previous one.
 float dot_strict(const float* a, const float* b, std::size_t n);
 
-// Stage 04. The GELU of the seed course in seven passes, each into a freshly allocated
-// array as NumPy does (x³, ·0.044715, +x, ·√(2/π), tanh, +1, then 0.5·x·(…) into out):
-// six temporary arrays of n floats per call, 64 bytes of traffic per element. Every pass
-// is vector code, the tanh a vectorizable polynomial one, so that against a fused SIMD
-// GELU the difference is the fusion (the memory tax), not the vectorization.
+// Stage 04. The GELU of the seed course in seven passes (x³, ·0.044715, +x, ·√(2/π), tanh,
+// +1, then 0.5·x·(…) into out), each through a temporary array of n floats: 64 bytes of
+// traffic per element. Every pass is vector code, the tanh a vectorizable polynomial one,
+// so that against a fused SIMD GELU the difference is the fusion (the memory tax), not the
+// vectorization. The six temporaries are kept from call to call: NumPy allocates fresh
+// ones, but what a fresh allocation costs depends on the machine (a VM may take 11 us to
+// fault in a page), and the grade measures the fusion. Stage 04's lesson shows that tax.
 void gelu_unfused_vectorized(const float* x, float* out, std::size_t n);
 
 // Stage 04. The same formula and the same std::tanh in one scalar pass: what the
@@ -41,7 +43,7 @@ void gelu_unfused_vectorized(const float* x, float* out, std::size_t n);
 void gelu_fused_scalar(const float* x, float* out, std::size_t n);
 
 // Stage 07. A transformer MLP block, y = GELU(x·W1ᵀ + b1)·W2ᵀ + b2, as a first attempt
-// writes it: linear_naive, gelu_fused_scalar over a hidden array allocated per call, then
+// writes it: linear_naive, gelu_fused_scalar over a hidden array (kept between calls), then
 // linear_naive again. x batch × d_model, W1 d_ff × d_model, W2 d_model × d_ff.
 void mlp_naive(const float* x, const float* W1, const float* b1, const float* W2, const float* b2, float* y,
                std::size_t batch, std::size_t d_model, std::size_t d_ff);

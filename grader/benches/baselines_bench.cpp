@@ -80,7 +80,7 @@ constexpr std::array kRunners = {
     RunnerEntry{"baseline/linear_naive/64", Kind::linear, linear_naive},
     RunnerEntry{"baseline/gelu_unfused_vectorized/16777216", Kind::gelu, gelu<baselines::gelu_unfused_vectorized>},
     RunnerEntry{"baseline/gelu_fused_scalar/32768", Kind::gelu, gelu<baselines::gelu_fused_scalar>},
-    RunnerEntry{"baseline/transpose_naive/4096", Kind::transpose, transpose_naive},
+    RunnerEntry{"baseline/transpose_naive/2000x8000", Kind::transpose, transpose_naive},
     RunnerEntry{"baseline/matmul_ikj/64x4096x8192", Kind::matmul, run_matmul<baselines::matmul_ikj>},
     RunnerEntry{"baseline/matmul_ikj/1024", Kind::matmul, run_matmul<baselines::matmul_ikj>},
     RunnerEntry{"baseline/openblas_sgemm/1024", Kind::matmul, openblas_sgemm},

@@ -25,25 +25,57 @@ struct LastOutput {
   std::vector<float> values;
 };
 
+// kWarmupCalls untimed calls come before the timed ones: the first turns a TODO stub into a
+// skipped case and pays what only a first call pays (page faults on the output, a kernel's
+// buffers), the second what a second call may still pay (glibc serves a freed big block
+// from the heap only once its mmap threshold has grown). Timed calls then measure the kernel.
+
+// NaN everywhere: a kernel that leaves any element unwritten leaves one no check accepts,
+// so nothing of an earlier call's output can stand in for this call's.
+void poison(Workload& workload) { std::ranges::fill(workload.output(), std::numeric_limits<float>::quiet_NaN()); }
+
 void time_case(benchmark::State& state, const CaseEntry& entry, Runner run, std::uint64_t seed, LastOutput& last) {
+  using Clock = std::chrono::steady_clock;
   const std::unique_ptr<Workload> workload = make_workload(entry.spec, seed);
-  // NaN everywhere, so a kernel that writes nothing leaves an output no check accepts.
-  std::ranges::fill(workload->output(), std::numeric_limits<float>::quiet_NaN());
-  std::uint64_t call = 0;
+  std::uint64_t call = 0;  // timed calls are 1, 2, ...
   try {
-    workload->prepare(call);
-    run(*workload);
+    for (std::uint64_t warmup = 0; warmup < kWarmupCalls; ++warmup) {
+      workload->prepare(kWarmupCallBase + warmup);
+      poison(*workload);
+      run(*workload);
+    }
   } catch (const std::exception& error) {
     state.SkipWithError(error.what());
     return;
   }
-  for (auto _ : state) {
-    workload->prepare(++call);
-    run(*workload);
-    benchmark::DoNotOptimize(workload->output().data());
-    benchmark::ClobberMemory();
+  double untimed = 0;  // seconds spent preparing inputs and poisoning outputs between timed calls
+  if (entry.spec.timed_per_call()) {
+    // Each call timed alone: new inputs and a poisoned output before it, outside the clock.
+    for (auto _ : state) {
+      const auto prepared = Clock::now();
+      workload->prepare(++call);
+      poison(*workload);
+      const auto start = Clock::now();
+      run(*workload);
+      benchmark::DoNotOptimize(workload->output().data());
+      benchmark::ClobberMemory();
+      const auto end = Clock::now();
+      state.SetIterationTime(std::chrono::duration<double>(end - start).count());
+      untimed += std::chrono::duration<double>(start - prepared).count();
+    }
+  } else {
+    // A call of a few hundred nanoseconds, whose preparation is a store or two: the loop is
+    // timed as a whole, since a clock read per call would be half of what it measures.
+    for (auto _ : state) {
+      workload->prepare(++call);
+      poison(*workload);
+      run(*workload);
+      benchmark::DoNotOptimize(workload->output().data());
+      benchmark::ClobberMemory();
+    }
   }
   report_cost(state, entry.spec.cost());
+  state.counters["untimed_seconds"] = untimed;
   last.ran = true;
   last.last_call = call;
   last.values.assign(workload->output().begin(), workload->output().end());
@@ -132,6 +164,7 @@ int harness_main(int argc, char** argv, std::span<const RunnerEntry> runners, st
     benchmark = benchmark::RegisterBenchmark(entry->name.data(), [=, &last](benchmark::State& state) {
       time_case(state, *entry, runner->run, seed, last);
     });
+    if (entry->spec.timed_per_call()) benchmark->UseManualTime();
   } else if (probe != probes.end()) {
     benchmark = benchmark::RegisterBenchmark(probe->name.data(), probe->run);
   } else {

@@ -8,9 +8,12 @@
 //   <bench> --case student/stream_triad_gbps --args 1048576 --dump FILE   (a value case)
 //   <bench> --list                            (the cases this program can time)
 //
-// Every call of the timed loop first prepares that call's inputs (Workload::prepare), then
-// calls the kernel; a first, untimed call warms the caches and turns a TODO stub into a
-// skipped case. --report receives Google Benchmark's JSON, --dump the output of the last
+// Every timed call gets its own inputs (Workload::prepare) and an output filled with NaN,
+// both outside the clock: the time is the kernel's alone, and the kernel must write every
+// element of its output in every call. Two untimed calls come first: they pay the one-time
+// costs (page faults, a kernel's first allocation) and turn a TODO stub into a skipped
+// case. --report receives Google Benchmark's JSON (its real time is the timed calls' mean;
+// the counter untimed_seconds is what preparing them took), --dump the output of the last
 // call: the grader passes pipes for both and reads them while the program runs, so nothing
 // the program does at exit can rewrite them.
 

@@ -60,6 +60,7 @@ std::vector<BenchRun> parse_bench_json(std::string_view json_text) {
     run.real_time_ns = number(entry, "real_time") * scale;
     run.flops_per_second = number(entry, "FLOPS");
     run.bytes_per_second = number(entry, "bytes_per_second");
+    run.untimed_seconds = number(entry, "untimed_seconds");
     runs.push_back(std::move(run));
   }
   return runs;

@@ -18,6 +18,7 @@ struct BenchRun {
   double real_time_ns = 0;      // per iteration
   double flops_per_second = 0;  // the FLOPS counter, when reported
   double bytes_per_second = 0;
+  double untimed_seconds = 0;   // the harness's counter: time between timed calls
   std::string error;            // Google Benchmark's error_message when the run was skipped with one
 };
 

@@ -46,10 +46,11 @@ void delete_stage_outputs(const fs::path& build_dir, const StageSource& stage) {
 }
 
 // A configure that failed half-way leaves a cache without build.ninja: not configured.
-bool configured_for(const fs::path& build_dir, const fs::path& copy) {
+bool configured_for(const fs::path& build_dir, const fs::path& copy, const std::string& arch) {
   const std::string cache = read_text_file(build_dir / "CMakeCache.txt");
   return fs::exists(build_dir / "build.ninja") && cache.find("ACCEL_SUBMISSION_DIR:PATH=" + copy.string() + "\n") != std::string::npos &&
-         cache.find("ACCEL_IMPL:STRING=student\n") != std::string::npos;
+         cache.find("ACCEL_IMPL:STRING=student\n") != std::string::npos &&
+         cache.find("ACCEL_ARCH:STRING=" + arch + "\n") != std::string::npos;
 }
 
 }  // namespace
@@ -76,13 +77,13 @@ std::map<std::string, std::string> prepare_submission(const BuildTools& tools, c
     }
     delete_stage_outputs(build_dir, stage);
   }
-  if (!configured_for(build_dir, copy)) {
+  if (!configured_for(build_dir, copy, tools.arch)) {
     const fs::path log = work_dir / "configure.log";
     const ChildResult result =
         run_tool(tools,
                  {tools.cmake.string(), "-S", tools.course_dir.string(), "-B", build_dir.string(), "-G", "Ninja",
                   "-DCMAKE_MAKE_PROGRAM=" + tools.ninja.string(), "-DCMAKE_BUILD_TYPE=Release", "-DACCEL_IMPL=student",
-                  "-DACCEL_SUBMISSION_DIR=" + copy.string(), "-DACCEL_WERROR=OFF"},
+                  "-DACCEL_SUBMISSION_DIR=" + copy.string(), "-DACCEL_WERROR=OFF", "-DACCEL_ARCH=" + tools.arch},
                  log);
     if (!result.exited_normally() || result.exit_code != 0) {
       throw BuildError("configuring " + build_dir.string() + " failed (" + result.describe() + "):\n" +
@@ -143,7 +144,7 @@ std::optional<fs::path> CrossBuild::test_program(const StageSource& stage, const
                                  {tools_.cmake.string(), "-S", tools_.course_dir.string(), "-B", tree_.string(), "-G",
                                   "Ninja", "-DCMAKE_MAKE_PROGRAM=" + tools_.ninja.string(),
                                   "-DCMAKE_TOOLCHAIN_FILE=" + toolchain.string(), "-DCMAKE_BUILD_TYPE=Release",
-                                  "-DACCEL_IMPL=student", "-DACCEL_TESTS_ONLY=ON", "-DACCEL_NATIVE=OFF",
+                                  "-DACCEL_IMPL=student", "-DACCEL_TESTS_ONLY=ON", "-DACCEL_ARCH=none",
                                   "-DACCEL_WERROR=OFF", "-DACCEL_SUBMISSION_DIR=" + copy_.string()},
                                  log);
     configure_error_ = qemu_.empty() ? "qemu-aarch64 is not installed here (sudo apt-get install qemu-user)"

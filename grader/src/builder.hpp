@@ -22,6 +22,7 @@ struct BuildTools {
   std::filesystem::path cmake;       // the cmake the course was configured with
   std::filesystem::path ninja;
   std::filesystem::path course_dir;  // the course's source tree (tests, headers, grader)
+  std::string arch = "native";       // ACCEL_ARCH of the submission's build: the grader's own
   double time_limit_seconds = 900;   // per build command
 };
 

@@ -42,13 +42,17 @@ constexpr std::array<std::string_view, 16> kRemovedPrefixes = {
     "GOMP_",   "KMP_",       "MKL_",       "VECLIB_",     "LD_PRELOAD", "LD_AUDIT",
     "DYLD_",   "MALLOC_",    "GLIBC_TUNABLES", "ASAN_OPTIONS"};
 
+// ...except the machine's own OpenBLAS settings, which an administrator sets where Debian's
+// OpenBLAS picks a kernel that computes wrong results or crashes on this CPU. They choose
+// the code OpenBLAS runs, not how many threads: every program on the machine runs with them.
+constexpr std::array<std::string_view, 2> kKeptVariables = {"OPENBLAS_CORETYPE=", "OPENBLAS_L2_SIZE="};
+
 std::vector<std::string> child_environment(const ChildCommand& command) {
   std::vector<std::string> variables;
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
     const std::string_view variable(*entry);
-    const bool removed = std::ranges::any_of(kRemovedPrefixes, [&](std::string_view prefix) {
-      return variable.substr(0, prefix.size()) == prefix;
-    });
+    auto starts_with = [&](std::string_view prefix) { return variable.substr(0, prefix.size()) == prefix; };
+    const bool removed = std::ranges::any_of(kRemovedPrefixes, starts_with) && !std::ranges::any_of(kKeptVariables, starts_with);
     if (!removed) variables.emplace_back(variable);
   }
   for (const auto& [name, value] : command.environment) variables.push_back(name + "=" + value);

@@ -6,6 +6,8 @@
 //   grader --audit                        only check the stages' rules on their libraries
 //   grader --check-rubric                 check that the rubric's test counts match the test binaries
 //   grader --classroom-config             print the GitHub Classroom autograding configuration
+//   grader --calibrate                    grade, and write the reference's speedups on this machine
+//                                         to grader/calibration.json (for the handout)
 // Exit 0 whenever grading ran (whatever the score), 1 with --require-full when anything
 // is under full marks (or --audit / --check-rubric find a problem), 2 on usage errors and
 // on failures of the grader's own parts, 130 when interrupted.
@@ -14,7 +16,9 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <random>
 #include <sstream>
@@ -25,6 +29,7 @@
 
 #include "accel/cpu_info.hpp"
 #include "builder.hpp"
+#include "calibration.hpp"
 #include "classroom.hpp"
 #include "child_process.hpp"
 #include "grading.hpp"
@@ -111,8 +116,33 @@ std::map<std::string, BuildFailure> build_stages(const BuildTools& tools, const 
     if (!with_benches || (stage->speed.empty() && stage->measures.empty())) continue;
     const StageBuild bench = build_targets(tools, build_dir, {stage->bench_binary}, work_dir / ("build-" + stage->id + "-bench.log"));
     if (!bench.ok) failures[stage->id].bench = "does not compile: " + stage->bench_binary + " with " + source + "\n" + bench.errors;
+    // The reference's bench, timed beside the student's, where the course has solutions/.
+    if (fs::is_directory(tools.course_dir / "solutions")) {
+      const StageBuild reference = build_targets(tools, build_dir, {stage->reference_bench_binary},
+                                                 work_dir / ("build-" + stage->id + "-reference.log"));
+      if (!reference.ok) throw BuildError(stage->reference_bench_binary + " does not build:\n" + reference.errors);
+    }
   }
   return failures;
+}
+
+// The report's line on what the speed checks were judged against.
+std::string speed_bars_text(bool reference_here, const std::optional<Calibration>& calibration,
+                            const fs::path& calibration_file) {
+  const std::string rule = "each speedup earns its points as a fraction of the reference's speedup";
+  if (reference_here) return rule + ", timed beside yours in the same rounds";
+  if (!calibration) {
+    return rule + " when the rubric was set (grader/rubric.json): no calibration of the grading machine at " +
+           calibration_file.string();
+  }
+  std::string text = rule + " on the grading machine (" + calibration_file.filename().string() + " of " +
+                     calibration->date + ": " + calibration->machine + ")";
+  if (calibration->machine != this_machine()) {
+    text += ".\n          This is another machine (" + this_machine() +
+            "): speedups differ from machine to machine, so this grade is an estimate; the instructor's is measured "
+            "on the grading machine";
+  }
+  return text;
 }
 
 }  // namespace
@@ -124,8 +154,9 @@ int main(int argc, char** argv) {
   std::string rubric_file = ACCEL_SOURCE_DIR "/grader/rubric.json";
   std::vector<std::string> stage_args, expected_uses;
   std::string class_dir, junit_file, only_check;
+  std::string calibration_file = ACCEL_SOURCE_DIR "/grader/calibration.json";
   bool require_full = false, no_build = false, audit_only = false, check_rubric = false, status = false,
-       force = false, classroom_config = false;
+       force = false, classroom_config = false, calibrate = false;
   int repetitions = 0;
   std::uint64_t seed = 0;
   double bench_seconds = 0.2, test_timeout = 0, bench_timeout = 0;
@@ -167,6 +198,14 @@ int main(int argc, char** argv) {
   app.add_flag("--force", force, "With --class: grade again the students graded before");
   app.add_option("--check", only_check, "Grade only the check of this name (with --stage), e.g. --check matmul_ijk");
   app.add_flag("--classroom-config", classroom_config, "Print the GitHub Classroom autograding configuration and exit");
+  app.add_option("--calibration", calibration_file,
+                 "The grading machine's reference speedups, for speed checks where the reference is not here")
+      ->capture_default_str();
+  auto* calibrate_option = app.add_flag(
+      "--calibrate", calibrate,
+      "Grade, timing the reference beside every speed check, and write its speedups to the --calibration file "
+      "(run on the grading machine; ./lab release ships the file with the handout)");
+  calibrate_option->excludes(submission_option)->excludes(status_option);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -205,7 +244,7 @@ int main(int argc, char** argv) {
     if (!known) return usage_error("no check named \"" + only_check + "\" in the stages graded");
   }
 
-  const BuildTools tools{ACCEL_CMAKE_COMMAND, ACCEL_MAKE_PROGRAM, ACCEL_SOURCE_DIR};
+  const BuildTools tools{ACCEL_CMAKE_COMMAND, ACCEL_MAKE_PROGRAM, ACCEL_SOURCE_DIR, ACCEL_ARCH};
   GradeOptions options = options_from(rubric);
   fs::path tree;  // the build tree to build in, if any
   if (!submission.empty() || !class_dir.empty()) {
@@ -237,6 +276,20 @@ int main(int argc, char** argv) {
   speed_options.time_limit_seconds = bench_timeout > 0 ? bench_timeout : rubric.bench_timeout_seconds;
   speed_options.seed = options.seed;
   speed_options.progress = &std::cerr;
+
+  // Speed bars: the reference timed here where its benches are built, else a calibration.
+  std::optional<Calibration> calibration;
+  if (!calibrate && fs::exists(calibration_file)) {
+    try {
+      calibration = load_calibration(calibration_file);
+    } catch (const CalibrationError& error) {
+      return usage_error(error.what());
+    }
+  }
+  if (calibrate && !fs::is_directory(fs::path(ACCEL_SOURCE_DIR) / "solutions")) {
+    return usage_error("--calibrate times the reference, which this copy of the course does not have "
+                       "(run it in the course's own repository, with solutions/)");
+  }
 
   const auto start = std::chrono::steady_clock::now();
   std::vector<CheckResult> checks;
@@ -272,7 +325,7 @@ int main(int argc, char** argv) {
       if (!tree.empty()) {
         student_options.not_built = build_stages(tools, tree, stages, rubric, work_dir.path, missing, !status, std::cerr);
       }
-      SpeedLab speed(speed_options);
+      SpeedLab speed(speed_options, calibration);
       std::vector<CheckResult> graded;
       for (const Stage* stage : stages) {
         for (CheckResult& check : grade_stage(*stage, student_options, speed)) {
@@ -304,15 +357,33 @@ int main(int argc, char** argv) {
     print_status(std::cout, checks);
     return 0;
   }
+  const bool reference_here = std::ranges::any_of(stages, [&](const Stage* stage) {
+    return !stage->speed.empty() && fs::exists(options.bin_dir / stage->reference_bench_binary);
+  });
   std::ostringstream report;
   report << accel::describe_machine() << "Graded:   " << (submission.empty() ? options.bin_dir.string() : submission)
-         << "\nSeed:     " << options.seed << " (grader --seed " << options.seed << " gives the same inputs)\n\n";
+         << "\nSeed:     " << options.seed << " (grader --seed " << options.seed << " gives the same inputs)\n"
+         << "Speed:    " << speed_bars_text(reference_here, calibration, calibration_file) << "\n\n";
   print_report(report, checks);
   std::cout << report.str();
   if (!json_file.empty()) {
     std::ofstream out(json_file);
     out << results_json(checks, seconds, report.str());
     if (!out) return usage_error("cannot write " + json_file);
+  }
+  if (calibrate) {
+    const std::time_t now = std::time(nullptr);
+    char date[16];
+    std::strftime(date, sizeof date, "%Y-%m-%d", std::gmtime(&now));
+    try {
+      const std::string text = calibration_json(stages, checks, date);
+      std::ofstream out(calibration_file);
+      out << text;
+      if (!out) return usage_error("cannot write " + calibration_file);
+    } catch (const CalibrationError& error) {
+      return usage_error(error.what());
+    }
+    std::cout << "wrote the calibration of this machine to " << calibration_file << '\n';
   }
   if (!junit_file.empty()) {
     std::ofstream out(junit_file);

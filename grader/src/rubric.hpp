@@ -21,39 +21,54 @@ struct TestGroup {
   double points = 0;
 };
 
-// All-or-nothing: median(baseline) / median(candidate) >= min_speedup earns the points.
+// Points as a ramp over a measured fraction of what the reference reaches: none below
+// zero_below, all from full_from, in proportion between. No cliff where the noise is.
+struct Ramp {
+  double zero_below = 0.25;
+  double full_from = 0.5;
+  double share(double fraction) const;  // of the points, in [0, 1]
+};
+
+// A speed check: the student's kernel against the grader's baseline, as the ratio of
+// medians, judged as a fraction of the speedup the reference reaches on the same machine:
+// timed beside the student in the same rounds where the tree has solutions/, else the
+// figure a calibration on the grading machine wrote, else reference_speedup below.
 struct SpeedCheck {
   std::string name;
   std::string baseline;   // case names of the catalog (grader/cases), e.g. "baseline/matmul_ijk/512",
   std::string candidate;  // timed by grade_baselines and by the stage's bench; same workload
-  double min_speedup = 0;
-  double reference_speedup = 0;  // what the reference reached here when the threshold was set
+  double reference_speedup = 0;  // the rubric's figure: the reference's speedup when the rubric was set
   double points = 0;
+  Ramp ramp;              // over speedup ÷ the reference's speedup
   bool unscored = false;  // measured and shown (e.g. a fraction of OpenBLAS), worth no points
-  // An overhead check instead of a speedup: the candidate may take at most
-  // (1 + max_overhead) × the baseline's time, the baseline being the floor of the work
-  // (e.g. a block's bare GEMM calls). At least twice the reference's own overhead.
+  // An overhead check instead of a speedup: the candidate's time over the baseline's, the
+  // baseline being the floor of the work (e.g. a block's bare GEMM calls). All the points
+  // up to max_overhead, none from twice that. The allowance is at least twice the
+  // reference's own overhead.
   double max_overhead = 0;  // 0: a speedup check
   double reference_overhead = 0;
   bool overhead_check() const { return max_overhead > 0; }
 };
 
 // Stage 06's measuring functions against the grader's own measurements, on this machine:
-//   peak        the student's peak_gflops() against the grader's FMA probe: at least
-//               `threshold` × the narrowest vector probe (256-bit on x86-64) run beside it
-//               (median of three rounds), so a kernel in the widest vectors every course
-//               machine has passes; above 1.25 × the widest probe is implausible
+//   peak        the student's peak_gflops() against the grader's FMA probe in its narrowest
+//               vectors (256-bit on x86-64), run beside it (median of three rounds), so a
+//               kernel in the widest vectors every course machine has passes; above 1.25 ×
+//               the widest probe is implausible
 //   triad_dram  the student's stream_triad_gbps(bytes) against the grader's triad at the
-//   triad_l2    same footprint (4 × L3, 256 MiB to 1 GiB; half of L2): at least `threshold` ×
+//   triad_l2    same footprint (4 × L3, 256 MiB to 1 GiB; half of L2)
 //   prediction  the student's predict_seconds for the grader's add over a DRAM footprint,
-//               fed the student's own peak and DRAM triad, within `threshold` (relative
-//               error) of the time the grader measures
+//               fed the student's own peak and DRAM triad, against the time the grader
+//               measures right after that triad (the relative error, median of rounds)
+// A ratio earns all the points from `threshold` and none below half of it; a prediction
+// all of them within `threshold` and none beyond twice it.
 struct MeasureCheck {
   std::string name;
   std::string kind;
   double threshold = 0;   // min_ratio, or max_error for a prediction
   double reference = 0;   // reference_ratio or reference_error: what the reference reached here
   double points = 0;
+  double share(double measured) const;  // of the points, in [0, 1], for a ratio or an error
 };
 
 struct Stage {
@@ -61,6 +76,7 @@ struct Stage {
   std::string name;
   std::string test_binary;
   std::string bench_binary;  // may be empty when the stage has no speed checks
+  std::string reference_bench_binary;  // the same bench with the reference's kernels: stageNN_reference_bench
   std::vector<std::string> may_call;  // rule categories this stage may use (audit.hpp), e.g. "blas"
   std::vector<TestGroup> tests;
   std::vector<SpeedCheck> speed;
@@ -70,10 +86,11 @@ struct Stage {
 };
 
 struct Rubric {
-  int bench_repetitions = 7;          // baseline/candidate process pairs per speed check
+  int bench_repetitions = 7;          // rounds (baseline, student, reference processes) per speed check
   double test_timeout_seconds = 300;  // per test group's process
   double bench_timeout_seconds = 600; // per timed process
   std::string baseline_binary = "grade_baselines";
+  Ramp ramp;                          // the speed checks' default
   std::vector<Stage> stages;
 
   const Stage* find_stage(std::string_view id) const;

@@ -1,6 +1,7 @@
 #include "scoring.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <regex>
 #include <string_view>
 
@@ -144,13 +145,19 @@ CheckResult score_test_group(const Stage& stage, const TestGroup& group, const s
 
 std::string overhead_text(double overhead) { return (overhead < 0 ? "" : "+") + fixed(100 * overhead, 1) + " %"; }
 
+std::string ratio_text(double ratio) { return fixed(ratio, ratio < 10 ? 2 : 1) + "x"; }
+
 std::string requirement_text(const SpeedCheck& check) {
   if (check.unscored) return "unscored";
   if (check.overhead_check()) {
     return "<= " + overhead_text(check.max_overhead) + " (ref " + overhead_text(check.reference_overhead) + ")";
   }
-  auto ratio = [](double value) { return fixed(value, value < 10 ? 2 : 1) + "x"; };
-  return ratio(check.min_speedup) + " (ref " + ratio(check.reference_speedup) + ")";
+  return fixed(check.ramp.full_from, 2) + " of ref";
+}
+
+std::string requirement_text(const SpeedCheck& check, double reference_speedup) {
+  if (check.unscored || check.overhead_check()) return requirement_text(check);
+  return ratio_text(check.ramp.full_from * reference_speedup) + " (ref " + ratio_text(reference_speedup) + ")";
 }
 
 std::string requirement_text(const MeasureCheck& check) {
@@ -158,6 +165,16 @@ std::string requirement_text(const MeasureCheck& check) {
     return "<= " + fixed(100 * check.threshold, 0) + " % (ref " + fixed(100 * check.reference, 0) + " %)";
   }
   return fixed(check.threshold, 2) + "x (ref " + fixed(check.reference, 2) + "x)";
+}
+
+bool close_to_a_bar(std::vector<double> per_round, double value, std::initializer_list<double> bars) {
+  if (per_round.empty()) return false;
+  std::ranges::sort(per_round);
+  const std::size_t last = per_round.size() - 1;
+  const double low = per_round[last / 4], high = per_round[last - last / 4];
+  return std::ranges::any_of(bars, [&](double bar) {
+    return (low <= bar && bar <= high) || std::abs(value - bar) <= 0.05 * std::abs(bar);
+  });
 }
 
 bool correctness_complete(const std::vector<CheckResult>& test_checks) {

@@ -2,6 +2,7 @@
 // Turning a stage's test reports into points. Pure functions: no processes, no files, so
 // every rule here is unit-tested on small fixtures.
 
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,10 @@ struct CheckResult {
   std::string output;      // what the student needs: failing tests, reasons, timings
   std::string flag;        // for the instructor: "implausible speed", "rule broken", ... ("" when none)
   bool todo_only = false;  // a test group whose every failure is a function still a TODO
+  // A speedup check's bar, for a calibration: the reference's speedup it was judged
+  // against, and whether that was timed beside the student in this run.
+  double reference_figure = 0;
+  bool reference_timed_here = false;
 
   bool full_marks() const { return points >= max_points; }
 };
@@ -44,11 +49,20 @@ bool matches_filter(std::string_view test_name, std::string_view filter);
 // group's filter ("ran 1 of 16 expected tests").
 CheckResult score_test_group(const Stage& stage, const TestGroup& group, const std::vector<TestOutcome>& outcomes);
 
-// The table's "required" cell of a speed check: "6.00x (ref 20.7x)".
 // "+1.8 %": a candidate's time over a baseline's, less one, as a rubric states overheads.
 std::string overhead_text(double overhead);
+// "12.0x", "3.25x".
+std::string ratio_text(double ratio);
+// The table's "required" cell of a speed check, for full marks: "5.55x (ref 11.1x)" once
+// the reference's speedup is known, "0.50 of ref" before; "<= +25.0 % (ref +0.7 %)".
 std::string requirement_text(const SpeedCheck& check);
+std::string requirement_text(const SpeedCheck& check, double reference_speedup);
 std::string requirement_text(const MeasureCheck& check);  // "0.80x (ref 1.50x)", "<= 25 % (ref 14 %)"
+
+// Whether a value measured over rounds (per_round, and `value` over all of them) is too
+// close to one of a ramp's bars to be scored yet: a bar within the middle half of the
+// rounds' values, or within 5 % of the value. A noisy minute could put it either side.
+bool close_to_a_bar(std::vector<double> per_round, double value, std::initializer_list<double> bars);
 
 // True when every test group has full marks: the condition for running speed checks.
 bool correctness_complete(const std::vector<CheckResult>& test_checks);

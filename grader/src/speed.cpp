@@ -29,8 +29,6 @@ std::uint64_t mix(std::uint64_t x) {
   return x ^ (x >> 31);
 }
 
-std::string ratio_text(double ratio) { return fixed(ratio, ratio < 10 ? 2 : 1) + "x"; }
-
 std::string rate_text(double per_second, const char* unit) { return fixed(per_second / 1e9, 1) + " G" + unit + "/s"; }
 
 }  // namespace
@@ -43,7 +41,8 @@ std::string duration_text(double seconds) {
   return fixed(ns / 1e9, 2) + " s";
 }
 
-SpeedLab::SpeedLab(SpeedOptions options) : options_(std::move(options)), random_(options_.seed) {}
+SpeedLab::SpeedLab(SpeedOptions options, std::optional<Calibration> calibration)
+    : options_(std::move(options)), calibration_(std::move(calibration)), random_(options_.seed) {}
 
 const MachineLimits& SpeedLab::limits() { return limits_ ? *limits_ : remeasure_limits(); }
 
@@ -76,6 +75,28 @@ const MachineLimits& SpeedLab::remeasure_limits() {
   }
   return *(limits_ = limits);
 }
+
+namespace {
+
+// What a process's life takes beyond its timed calls, learnt from the baseline's processes
+// (the grader's own code: their reports are trusted): start-up and exit, and preparing the
+// inputs of each call, the same workload in every process.
+struct LifeModel {
+  double startup = 0, per_call = 0;
+};
+
+LifeModel life_model(const std::vector<TimedRun>& baseline_runs) {
+  std::vector<double> startups, per_calls;
+  for (const TimedRun& run : baseline_runs) {
+    const double calls = double(run.calls + grade::kWarmupCalls);
+    const double per_call = run.untimed_seconds / double(run.calls);
+    per_calls.push_back(per_call);
+    startups.push_back(run.wall_seconds - calls * (run.seconds_per_call + per_call));
+  }
+  return {std::max(0.0, median(startups)), std::max(0.0, median(per_calls))};
+}
+
+}  // namespace
 
 CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool threads_allowed) {
   CheckResult result = make_check(stage, CheckResult::Kind::speed, check.name, check.points);
@@ -121,100 +142,172 @@ CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool 
   auto say = [&](const std::string& line) {
     if (options_.progress != nullptr) *options_.progress << "stage " << stage.id << ": " << line << std::endl;
   };
-  auto baseline_run = [&](std::uint64_t seed, std::optional<std::uint64_t> calls) {
-    TimedRun run = run_case(options_, options_.baseline_binary, check.baseline, seed, calls, true);
-    if (!run.problem.empty()) throw std::runtime_error("the grader's baseline " + check.baseline + " failed: " + run.problem);
-    return run;
+
+  // The sides of a round: the grader's baseline, the student's kernel and, where the tree has
+  // it, the reference's (not for an overhead check, whose bar is the floor of the work, nor
+  // an unscored one). Only the student's runs are checked: the others are the course's.
+  struct Side {
+    std::string binary, case_name;
+    bool student = false;
+    TimedRun pilot;
+    std::vector<TimedRun> runs;
+    std::vector<double> times() const {
+      std::vector<double> seconds;
+      for (const TimedRun& run : runs) seconds.push_back(run.seconds_per_call);
+      return seconds;
+    }
+  };
+  Side baseline{options_.baseline_binary, check.baseline, false, {}, {}};
+  Side student{stage.bench_binary, check.candidate, true, {}, {}};
+  Side reference{stage.reference_bench_binary, check.candidate, false, {}, {}};
+  const bool reference_here = !check.unscored && !check.overhead_check() &&
+                              std::filesystem::exists(options_.bin_dir / reference.binary);
+  std::vector<Side*> sides = {&baseline, &student};
+  if (reference_here) sides.push_back(&reference);
+  // A failed run: the student's is scored, the course's own stop the grader.
+  auto run_side = [&](Side& side, std::uint64_t seed, std::optional<std::uint64_t> calls) -> std::optional<CheckResult> {
+    TimedRun run = run_case(options_, side.binary, side.case_name, seed, calls, true);
+    if (!side.student && !run.problem.empty()) {
+      throw std::runtime_error("the grader's " + side.binary + " " + side.case_name + " failed: " + run.problem);
+    }
+    if (side.student) {
+      if (!run.problem.empty()) {
+        return fail(run.untrusted ? "not trusted" : "failed", run.problem, run.untrusted ? "report not trusted" : "");
+      }
+      if (const std::string wrong = wrong_output(run, seed); !wrong.empty()) return fail("wrong output", wrong);
+      if (calls && !threads_allowed && run.cpu_seconds > 1.2 * run.wall_seconds + 0.05) {
+        return fail("more than one core",
+                    side.binary + " used " + fixed(run.cpu_seconds, 2) + " s of CPU time in " +
+                        fixed(run.wall_seconds, 2) + " s: more than one core, where stage " + stage.id +
+                        " is measured on one",
+                    "used more than one core");
+      }
+    }
+    if (calls) {
+      side.runs.push_back(std::move(run));
+    } else {
+      side.pilot = std::move(run);
+    }
+    return std::nullopt;
   };
 
   say("speed check \"" + check.name + "\": calibrating");
   const std::uint64_t calibration_seed = mix(options_.seed ^ std::hash<std::string>{}(check.candidate));
-  const TimedRun baseline_pilot = baseline_run(calibration_seed, std::nullopt);
-  const TimedRun pilot = run_case(options_, stage.bench_binary, check.candidate, calibration_seed, std::nullopt, true);
-  if (!pilot.problem.empty()) return fail(pilot.untrusted ? "not trusted" : "failed", pilot.problem, pilot.untrusted ? "report not trusted" : "");
-  if (const std::string wrong = wrong_output(pilot, calibration_seed); !wrong.empty()) return fail("wrong output", wrong);
-  if (implausible(pilot.seconds_per_call)) return fail("implausible", implausible_text(pilot.seconds_per_call), "implausible speed");
+  for (Side* side : sides) {
+    if (auto failed = run_side(*side, calibration_seed, std::nullopt)) return *failed;
+  }
+  if (implausible(student.pilot.seconds_per_call)) {
+    return fail("implausible", implausible_text(student.pilot.seconds_per_call), "implausible speed");
+  }
 
   std::uniform_real_distribution<double> jitter(1 - kCountJitter, 1 + kCountJitter);
   auto calls_for = [&](double seconds_per_call) {
     const double wanted = options_.seconds_per_run / std::max(seconds_per_call, fastest_plausible()) * jitter(random_);
     return std::uint64_t(std::clamp(std::llround(wanted), 1LL, 100'000'000LL));
   };
-
-  std::vector<double> baseline_times, candidate_times, baseline_overheads;
-  std::vector<TimedRun> candidates;
-  std::vector<std::uint64_t> candidate_calls;
-  for (int round = 0; round < options_.repetitions; ++round) {
-    say("speed check \"" + check.name + "\": round " + std::to_string(round + 1) + "/" + std::to_string(options_.repetitions));
-    const std::uint64_t seed = mix(calibration_seed + std::uint64_t(round) + 1);
-    const std::uint64_t baseline_calls = calls_for(baseline_pilot.seconds_per_call);
-    const std::uint64_t calls = calls_for(pilot.seconds_per_call);
-    std::optional<TimedRun> baseline, candidate;
-    const bool candidate_first = (random_() & 1) != 0;
-    if (candidate_first) candidate = run_case(options_, stage.bench_binary, check.candidate, seed, calls, true);
-    baseline = baseline_run(seed, baseline_calls);
-    if (!candidate_first) candidate = run_case(options_, stage.bench_binary, check.candidate, seed, calls, true);
-
-    if (!candidate->problem.empty()) {
-      return fail(candidate->untrusted ? "not trusted" : "failed", candidate->problem,
-                  candidate->untrusted ? "report not trusted" : "");
+  int rounds = 0;
+  auto run_rounds = [&](int count) -> std::optional<CheckResult> {
+    for (int last = rounds + count; rounds < last; ++rounds) {
+      say("speed check \"" + check.name + "\": round " + std::to_string(rounds + 1) + "/" + std::to_string(last));
+      const std::uint64_t seed = mix(calibration_seed + std::uint64_t(rounds) + 1);
+      std::vector<Side*> order = sides;
+      std::ranges::shuffle(order, random_);
+      for (Side* side : order) {
+        if (auto failed = run_side(*side, seed, calls_for(side->pilot.seconds_per_call))) return failed;
+      }
     }
-    if (const std::string wrong = wrong_output(*candidate, seed); !wrong.empty()) return fail("wrong output", wrong);
-    if (!threads_allowed && candidate->cpu_seconds > 1.2 * candidate->wall_seconds + 0.05) {
-      return fail("more than one core",
-                  stage.bench_binary + " used " + fixed(candidate->cpu_seconds, 2) + " s of CPU time in " +
-                      fixed(candidate->wall_seconds, 2) + " s: more than one core, where stage " + stage.id +
-                      " is measured on one",
-                  "used more than one core");
+    return std::nullopt;
+  };
+
+  // The reference's speedup: timed here, or a figure from elsewhere, and what to say of it.
+  const std::optional<double> calibrated =
+      calibration_ ? calibration_->figure(stage.id, check.name) : std::optional<double>();
+  const double fixed_figure = check.overhead_check() ? check.reference_overhead
+                              : calibrated           ? *calibrated
+                                                     : check.reference_speedup;
+  // Per round, and over all rounds: the speedup as a fraction of the reference's, or the
+  // overhead over the floor.
+  auto judged = [&](double baseline_time, double student_time, double reference_time) {
+    if (check.overhead_check()) return student_time / baseline_time - 1;
+    const double reference_speedup = reference_here ? baseline_time / reference_time : fixed_figure;
+    return baseline_time / student_time / reference_speedup;
+  };
+  auto per_round = [&] {
+    std::vector<double> values;
+    for (std::size_t i = 0; i < student.runs.size(); ++i) {
+      values.push_back(judged(baseline.runs[i].seconds_per_call, student.runs[i].seconds_per_call,
+                              reference_here ? reference.runs[i].seconds_per_call : 0));
     }
-    baseline_times.push_back(baseline->seconds_per_call);
-    candidate_times.push_back(candidate->seconds_per_call);
-    // The part of a process's life that its report does not explain: start-up, inputs,
-    // the untimed first call, the output, exit. For the baseline, a trusted measure.
-    baseline_overheads.push_back(baseline->wall_seconds - double(baseline->calls + 1) * baseline->seconds_per_call);
-    candidates.push_back(std::move(*candidate));
-    candidate_calls.push_back(calls);
+    return values;
+  };
+  auto overall = [&] {
+    return judged(median(baseline.times()), median(student.times()), reference_here ? median(reference.times()) : 0);
+  };
+  const std::initializer_list<double> bars =
+      check.overhead_check() ? std::initializer_list<double>{check.max_overhead, 2 * check.max_overhead}
+                             : std::initializer_list<double>{check.ramp.zero_below, check.ramp.full_from};
+  if (auto failed = run_rounds(options_.repetitions)) return *failed;
+  if (!check.unscored && close_to_a_bar(per_round(), overall(), bars)) {
+    say("speed check \"" + check.name + "\": close to a bar; measuring again");
+    if (auto failed = run_rounds(options_.repetitions)) return *failed;
   }
 
-  const double overhead = std::max(0.0, median(baseline_overheads));
-  for (const TimedRun& run : candidates) {
-    const double timed = double(run.calls + 1) * run.seconds_per_call;
-    const double unexplained = run.wall_seconds - timed;
-    if (unexplained > 2 * overhead + 0.5 * timed + 0.05) {
+  const LifeModel life = life_model(baseline.runs);
+  for (const TimedRun& run : student.runs) {
+    const double calls = double(run.calls + grade::kWarmupCalls);
+    const double timed = calls * run.seconds_per_call, untimed = calls * life.per_call;
+    const double unexplained = run.wall_seconds - timed - untimed;
+    if (unexplained > 2 * life.startup + 0.5 * timed + 0.3 * untimed + 0.05) {
       return fail("not trusted",
-                  stage.bench_binary + " ran " + fixed(run.wall_seconds, 2) + " s by the grader's clock, of which its report " +
-                      "accounts for " + fixed(timed, 2) + " s of timed calls (the baseline's processes needed " +
-                      fixed(overhead, 2) + " s besides theirs): its timings are not trusted",
+                  student.binary + " ran " + fixed(run.wall_seconds, 2) + " s by the grader's clock, of which its report " +
+                      "accounts for " + fixed(timed, 2) + " s of timed calls and their inputs take " + fixed(untimed, 2) +
+                      " s (the baseline's processes needed " + fixed(life.startup, 2) +
+                      " s besides those): its timings are not trusted",
                   "timings contradict the grader's clock");
     }
   }
 
-  const double baseline_median = median(baseline_times), candidate_median = median(candidate_times);
-  if (implausible(candidate_median)) return fail("implausible", implausible_text(candidate_median), "implausible speed");
-  const double speedup = baseline_median / candidate_median;
+  const double baseline_median = median(baseline.times()), student_median = median(student.times());
+  if (implausible(student_median)) return fail("implausible", implausible_text(student_median), "implausible speed");
+  const double speedup = baseline_median / student_median;
   result.output = "median " + check.baseline + " " + duration_text(baseline_median) + ", " + check.candidate + " " +
-                  duration_text(candidate_median) + " per call over " + std::to_string(options_.repetitions) +
-                  " rounds (every timed output checked): ";
+                  duration_text(student_median);
+  if (reference_here) result.output += ", the reference " + duration_text(median(reference.times()));
+  result.output += " per call over " + std::to_string(rounds) + " rounds (every timed output checked): ";
   if (check.overhead_check()) {
-    const double overhead = candidate_median / baseline_median - 1;
-    const bool lean_enough = overhead <= check.max_overhead;
-    result.measured = overhead_text(overhead);
-    result.points = lean_enough ? check.points : 0;
-    result.output += "overhead " + overhead_text(overhead) + (lean_enough ? " <= " : " > ") + "allowed " +
-                     overhead_text(check.max_overhead) + " (the reference needed " +
+    const double value = overall();
+    const double share = std::clamp((2 * check.max_overhead - value) / check.max_overhead, 0.0, 1.0);
+    result.measured = overhead_text(value);
+    result.points = share * check.points;
+    result.output += "overhead " + overhead_text(value) + "; all the points up to " + overhead_text(check.max_overhead) +
+                     ", none from " + overhead_text(2 * check.max_overhead) + " (the reference needed " +
                      overhead_text(check.reference_overhead) + ")";
     return result;
   }
-  const bool fast_enough = speedup >= check.min_speedup;
+  const double reference_speedup = reference_here ? baseline_median / median(reference.times()) : fixed_figure;
   result.measured = ratio_text(speedup);
-  result.points = fast_enough ? check.points : 0;
   result.output += "speedup " + ratio_text(speedup);
   if (check.unscored) {
     result.output += " (unscored)";
-  } else {
-    result.output += std::string(fast_enough ? " >= " : " < ") + "required " + ratio_text(check.min_speedup) +
-                     " (the reference reached " + ratio_text(check.reference_speedup) + ")";
+    return result;
   }
+  result.reference_figure = reference_speedup;
+  result.reference_timed_here = reference_here;
+  result.required = requirement_text(check, reference_speedup);
+  const double value = overall();
+  const double share = check.ramp.share(value);
+  result.points = share * check.points;
+  result.output += "; the reference's " + ratio_text(reference_speedup);
+  if (reference_here) {
+    result.output += " beside it in the same rounds";
+  } else if (calibrated) {
+    result.output += " on the grading machine (calibration of " + calibration_->date + ")";
+  } else {
+    result.output += " when the rubric was set (no calibration for this check)";
+  }
+  result.output += "; " + fixed(value, 2) + " of it: all the points from " + fixed(check.ramp.full_from, 2) + " (" +
+                   ratio_text(check.ramp.full_from * reference_speedup) + "), none below " +
+                   fixed(check.ramp.zero_below, 2) + " (" + ratio_text(check.ramp.zero_below * reference_speedup) + ")";
   return result;
 }
 

@@ -7,9 +7,10 @@
 //   1. A short calibration run of each side (Google Benchmark picks the count) tells how
 //      many timed calls fill --bench-seconds; the count is drawn ±15 % at random so that a
 //      kernel cannot know which call is the last.
-//   2. `repetitions` rounds, each a baseline process and a candidate process in random
-//      order: separate processes, so student code never shares one with the baseline,
-//      and interleaved, so a noisy neighbour's load lands on both sides.
+//   2. `repetitions` rounds, each a baseline process, a candidate process and, where the
+//      tree has the reference's bench (solutions/), a reference process, in random order:
+//      separate processes, so student code never shares one with the grader's, and
+//      interleaved, so a noisy neighbour's load lands on every side.
 //   3. Every candidate process must (a) send a Google Benchmark report that is one
 //      document as the library writes it, (b) send the output of its last timed call,
 //      which the grader checks against its own computation on the same inputs, rebuilt
@@ -17,10 +18,12 @@
 //      unless the stage may use threads, and (d) account for the time the grader's own
 //      clock saw it run: a report whose timed calls leave most of the process's life
 //      unexplained is not trusted.
-//   4. The ratio of the medians earns the points when it reaches min_speedup, unless the
-//      candidate's FLOP or byte rate is beyond what the machine's measured limits allow
-//      (probes in grade_baselines, run again at that moment): such a rate scores 0 and is
-//      flagged as implausible.
+//   4. The speedup (ratio of medians) as a fraction of the reference's speedup (timed in
+//      the same rounds, else from the calibration or the rubric: calibration.hpp) earns
+//      points on the check's ramp. A fraction within the rounds' spread of a bar of the
+//      ramp is measured again, with as many rounds once more, before it is scored. A
+//      candidate whose FLOP or byte rate is beyond what the machine's measured limits allow
+//      (probes in grade_baselines, run again at that moment) scores 0 and is flagged.
 
 #include <cstdint>
 #include <filesystem>
@@ -31,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "calibration.hpp"
 #include "rubric.hpp"
 #include "scoring.hpp"
 #include "timed_runs.hpp"
@@ -47,7 +51,9 @@ struct MachineLimits {
 
 class SpeedLab {
  public:
-  explicit SpeedLab(SpeedOptions options);
+  // `calibration`: the grading machine's reference figures, used where the reference's
+  // bench is not in the bin directory.
+  explicit SpeedLab(SpeedOptions options, std::optional<Calibration> calibration = std::nullopt);
 
   // Measured on first use; throws std::runtime_error when the probes cannot run (the
   // grader's own binaries are broken).
@@ -69,6 +75,7 @@ class SpeedLab {
 
  private:
   SpeedOptions options_;
+  std::optional<Calibration> calibration_;
   std::optional<MachineLimits> limits_;
   struct ProbeBest {
     double flops_per_second = 0, bytes_per_second = 0;

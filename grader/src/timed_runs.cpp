@@ -114,6 +114,7 @@ TimedRun run_case(const SpeedOptions& options, const std::string& binary, const 
     return run;
   }
   run.calls = bench.iterations;
+  run.untimed_seconds = bench.untimed_seconds;
   run.seconds_per_call = bench.real_time_ns * 1e-9;
   run.flops_per_second = bench.flops_per_second;
   run.bytes_per_second = bench.bytes_per_second;

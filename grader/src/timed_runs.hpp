@@ -18,7 +18,7 @@ struct SpeedOptions {
   std::filesystem::path bin_dir;
   std::filesystem::path work_dir;
   std::string baseline_binary = "grade_baselines";
-  int repetitions = 7;
+  int repetitions = 7;  // rounds per speed check (more where a result is close to a bar)
   double seconds_per_run = 0.2;     // timed seconds per process
   double time_limit_seconds = 600;  // per process
   std::uint64_t seed = 1;
@@ -37,6 +37,7 @@ struct TimedRun {
   double cpu_seconds = 0;   // by the kernel
   double seconds_per_call = 0;
   std::uint64_t calls = 0;  // timed calls, by the report
+  double untimed_seconds = 0;  // preparing the timed calls' inputs, by the report
   double flops_per_second = 0, bytes_per_second = 0;
   std::uint64_t last_call = 0;  // by the dump
   std::vector<float> output;

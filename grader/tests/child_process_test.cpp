@@ -3,6 +3,8 @@
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <optional>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -124,6 +126,28 @@ TEST(ChildProcess, ChildGetsACleanEnvironment) {
   EXPECT_EQ(env.find("LD_PRELOAD"), std::string::npos) << env;
   EXPECT_NE(env.find("ACCEL_SEED=42"), std::string::npos) << env;
   EXPECT_NE(env.find("PATH="), std::string::npos) << "the rest of the environment is kept";
+}
+
+// The machine's OpenBLAS core type and L2 size (set where Debian's OpenBLAS picks a wrong or
+// crashing kernel) reach the child; its thread settings do not.
+TEST(ChildProcess, ChildKeepsTheMachinesOpenBlasKernelChoice) {
+  TempDir dir;
+  const char* variables[] = {"OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "OPENBLAS_NUM_THREADS"};
+  std::vector<std::optional<std::string>> saved;
+  for (const char* name : variables) saved.push_back(std::getenv(name) ? std::optional<std::string>(std::getenv(name)) : std::nullopt);
+  ::setenv("OPENBLAS_CORETYPE", "Haswell", 1);
+  ::setenv("OPENBLAS_L2_SIZE", "512", 1);
+  ::setenv("OPENBLAS_NUM_THREADS", "8", 1);
+  const ChildResult result = run_child(shell(dir, "env"));
+  for (std::size_t i = 0; i < saved.size(); ++i) {
+    if (saved[i]) ::setenv(variables[i], saved[i]->c_str(), 1);
+    else ::unsetenv(variables[i]);
+  }
+  ASSERT_EQ(result.exit_code, 0);
+  const std::string env = read_text_file(dir.path() / "out");
+  EXPECT_NE(env.find("OPENBLAS_CORETYPE=Haswell\n"), std::string::npos) << env;
+  EXPECT_NE(env.find("OPENBLAS_L2_SIZE=512\n"), std::string::npos) << env;
+  EXPECT_EQ(env.find("OPENBLAS_NUM_THREADS"), std::string::npos) << env;
 }
 
 // CPU time comes from the kernel and counts the child's own children once they end: a

@@ -1,5 +1,6 @@
 // The grader program itself: exit codes, messages, and the results.json it writes.
 
+#include <algorithm>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -23,7 +24,7 @@ const std::string kRubric = R"({"test_timeout_seconds": 5, "bench_timeout_second
   {"stage": "01", "name": "fake", "test_binary": "fake_pass_test", "bench_binary": "fake_candidate",
    "tests": [{"name": "fake", "filter": "Fake.*", "tests": 2, "points": 20}],
    "speed": [{"name": "work", "baseline": "baseline/dot_strict/2048", "candidate": "student/dot_simd/2048",
-              "min_speedup": 0.4, "reference_speedup": 1, "points": 10}]},
+              "reference_speedup": 1, "points": 10}]},
   {"stage": "02", "name": "crashy", "test_binary": "fake_crash_test",
    "tests": [{"name": "fake", "filter": "Fake.*", "tests": 2, "points": 10}]}]})";
 
@@ -60,7 +61,7 @@ TEST_F(Cli, GradesAndWritesResultsJson) {
   const std::string results_file = (dir.path() / "results.json").string();
   const GraderRun run = run_grader(dir, with({"--json", results_file}));
   EXPECT_EQ(run.exit_code, 0) << "exit 0 whenever grading ran, whatever the score\n" << run.err;
-  EXPECT_NE(run.out.find("SIMD path compiled:"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("; compiled for "), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("30.0/40"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("fake_crash_test crashed (SIGSEGV)"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("Seed:"), std::string::npos) << run.out;
@@ -156,6 +157,41 @@ TEST_F(Cli, ClassGradebookHasTheGradedStagesOnly) {
     EXPECT_EQ(refused.exit_code, 2) << option;
     EXPECT_NE(refused.err.find(std::string(option) + " excludes --class"), std::string::npos) << refused.err;
   }
+}
+
+// On the grading machine, --calibrate writes what the reference reached there; a copy of
+// the course without the reference (a handout) then judges speed against that figure and
+// says so. A broken calibration is a usage error, not a silent fallback.
+TEST_F(Cli, CalibrationIsWrittenWhereTheReferenceIsAndUsedWhereItIsNot) {
+  if (!fs::is_directory(fs::path(ACCEL_COURSE_DIR) / "solutions")) GTEST_SKIP() << "needs the course's solutions/";
+  std::string with_reference = kRubric;
+  with_reference.replace(with_reference.find(R"("bench_binary": "fake_candidate",)"),
+                         std::string(R"("bench_binary": "fake_candidate",)").size(),
+                         R"("bench_binary": "fake_candidate", "reference_bench_binary": "fake_reference",)");
+  const std::string calibrated_rubric = dir.write("with_reference.json", with_reference).string();
+  const std::string calibration = (dir.path() / "calibration.json").string();
+  auto args = with({"--stage", "01", "--repetitions", "1", "--calibration", calibration});
+  args[std::ranges::find(args, rubric) - args.begin()] = calibrated_rubric;
+  args.push_back("--calibrate");
+  const GraderRun calibrate = run_grader(dir, args);
+  ASSERT_EQ(calibrate.exit_code, 0) << calibrate.err;
+  EXPECT_NE(calibrate.out.find("wrote the calibration of this machine to " + calibration), std::string::npos);
+  const json written = json::parse(read_text_file(calibration));
+  EXPECT_FALSE(written.at("machine").get<std::string>().empty());
+  ASSERT_EQ(written.at("checks").size(), 1u);
+  EXPECT_EQ(written["checks"][0]["stage"], "01");
+  EXPECT_EQ(written["checks"][0]["check"], "work");
+  EXPECT_GT(written["checks"][0]["reference"].get<double>(), 0.2);  // the reference is the baseline's twin here
+
+  const GraderRun handout = run_grader(dir, with({"--stage", "01", "--repetitions", "1", "--calibration", calibration}));
+  EXPECT_EQ(handout.exit_code, 0) << handout.err;
+  EXPECT_NE(handout.out.find("on the grading machine (calibration.json of " + written["date"].get<std::string>()),
+            std::string::npos) << handout.out;
+
+  dir.write("calibration.json", "{\"machine\": ");
+  const GraderRun broken = run_grader(dir, with({"--calibration", calibration}));
+  EXPECT_EQ(broken.exit_code, 2);
+  EXPECT_NE(broken.err.find("calibration " + calibration + ": not valid JSON"), std::string::npos) << broken.err;
 }
 
 TEST_F(Cli, TerminationKillsTheRunningChildAndExits130) {

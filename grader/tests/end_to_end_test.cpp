@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include "calibration.hpp"
 #include "grading.hpp"
 #include "report.hpp"
 #include "rubric.hpp"
@@ -24,14 +25,18 @@ using accel::grader::testing::TempDir;
 
 // Stage NN with two test groups over the fake tests and, when bench is set, one speed
 // check of the fake candidate's dot product against the grader's own.
-std::string stage_json(const std::string& id, const std::string& test_binary, const std::string& bench = "") {
+// `reference`: the reference's bench, timed beside the candidate (none: the stage's default
+// name, stage<id>_reference_bench, which the fakes do not have).
+std::string stage_json(const std::string& id, const std::string& test_binary, const std::string& bench = "",
+                       const std::string& reference = "") {
   std::string json = R"({"stage": ")" + id + R"(", "name": "fake", "test_binary": ")" + test_binary + R"(",
     "tests": [{"name": "fake", "filter": "Fake.*", "tests": 2, "points": 20},
               {"name": "other", "filter": "Other.*", "tests": 1, "points": 10}])";
   if (!bench.empty()) {
     json += R"(, "bench_binary": ")" + bench + R"(", "speed": [{"name": "dot", "baseline": "baseline/dot_strict/2048",
-      "candidate": "student/dot_simd/2048", "min_speedup": 0.4, "reference_speedup": 1, "points": 10}])";
+      "candidate": "student/dot_simd/2048", "reference_speedup": 1, "points": 10}])";
   }
+  if (!reference.empty()) json += R"(, "reference_bench_binary": ")" + reference + R"(")";
   return json + "}";
 }
 
@@ -57,8 +62,9 @@ struct Grading {
     speed_options.repetitions = rubric.bench_repetitions;
     speed_options.seconds_per_run = seconds_per_run;
   }
-  std::vector<CheckResult> grade(const Rubric& rubric, const std::string& stage_id) {
-    SpeedLab speed(speed_options);
+  std::vector<CheckResult> grade(const Rubric& rubric, const std::string& stage_id,
+                                 std::optional<Calibration> calibration = std::nullopt) {
+    SpeedLab speed(speed_options, std::move(calibration));
     return grade_stage(*rubric.find_stage(stage_id), options, speed);
   }
 };
@@ -106,6 +112,54 @@ CheckResult speed_check(const std::string& behaviour, const std::string& bench =
   return checks.back();
 }
 
+// The speed check of the fake candidate under FAKE_CANDIDATE=behaviour, with the always
+// honest fake_reference timed beside it in every round.
+CheckResult speed_check_beside_the_reference(const std::string& behaviour) {
+  const Rubric rubric = make_rubric({stage_json("01", "fake_pass_test", "fake_candidate", "fake_reference")});
+  Grading grading(rubric);
+  grading.speed_options.repetitions = 3;
+  ::setenv("FAKE_CANDIDATE", behaviour.c_str(), 1);
+  const auto checks = grading.grade(rubric, "01");
+  ::unsetenv("FAKE_CANDIDATE");
+  EXPECT_EQ(checks.size(), 3u);
+  return checks.back();
+}
+
+// With the reference's bench at hand, the bar is a fraction of what the reference reaches
+// in the same rounds, whatever the rubric says (its reference_speedup of 1 would make the
+// slow candidate's 0.4x a 0.4 share too, but the rubric's figure is not used here).
+TEST(EndToEnd, TheReferenceTimedBesideSetsTheBar) {
+  const CheckResult honest = speed_check_beside_the_reference("good");
+  EXPECT_TRUE(honest.full_marks()) << honest.output;
+  EXPECT_TRUE(honest.reference_timed_here);
+  EXPECT_NE(honest.output.find("the reference "), std::string::npos) << honest.output;
+  EXPECT_NE(honest.output.find("beside it in the same rounds"), std::string::npos) << honest.output;
+
+  // 2.5 times the reference's time: 0.4 of its speedup, between the ramp's bars (0.25, 0.5).
+  const CheckResult slow = speed_check_beside_the_reference("slow");
+  EXPECT_GT(slow.points, 0) << slow.output;
+  EXPECT_LT(slow.points, slow.max_points) << slow.output;
+  EXPECT_NE(slow.output.find("none below 0.25"), std::string::npos) << slow.output;
+}
+
+// Without the reference here, a calibration's figure is the reference's speedup: an honest
+// candidate as fast as the baseline is 1/3 of a calibrated 3x, so it earns part of the points.
+TEST(EndToEnd, ACalibrationSetsTheBarWhereTheReferenceIsNotHere) {
+  const Rubric rubric = make_rubric({stage_json("01", "fake_pass_test", "fake_candidate")});
+  Grading grading(rubric);
+  grading.speed_options.repetitions = 3;
+  Calibration calibration;
+  calibration.machine = "the grading machine";
+  calibration.date = "2026-01-02";
+  calibration.figures[{"01", "dot"}] = 3.0;
+  const CheckResult check = grading.grade(rubric, "01", calibration).back();
+  EXPECT_FALSE(check.reference_timed_here);
+  EXPECT_EQ(check.reference_figure, 3.0);
+  EXPECT_GT(check.points, 0) << check.output;
+  EXPECT_LT(check.points, check.max_points) << check.output;
+  EXPECT_NE(check.output.find("on the grading machine (calibration of 2026-01-02)"), std::string::npos) << check.output;
+}
+
 TEST(EndToEnd, AnHonestCandidateIsTimedAndChecked) {
   const CheckResult check = speed_check("good");
   EXPECT_TRUE(check.full_marks()) << check.output;
@@ -117,8 +171,8 @@ TEST(EndToEnd, WrongOrReusedOutputsLoseTheSpeedCheck) {
   for (const char* behaviour : {"wrong", "memo"}) {
     SCOPED_TRACE(behaviour);
     const CheckResult check = speed_check(behaviour);
-    EXPECT_EQ(check.points, 0);
-    EXPECT_EQ(check.measured, "wrong output");
+    EXPECT_EQ(check.points, 0) << check.output;
+    EXPECT_EQ(check.measured, "wrong output") << check.output;
     EXPECT_EQ(check.output.rfind("the timed output of dot_simd(n = 2048) is wrong at index 0", 0), 0u) << check.output;
   }
 }

@@ -1,5 +1,6 @@
 #include "rubric.hpp"
 
+#include <cmath>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -20,7 +21,7 @@ json valid_rubric() {
       "tests": [{"name": "matmul_ijk", "filter": "MatmulIjk.*:Sizes/MatmulIjk.*", "tests": 16, "points": 10},
                 {"name": "add", "filter": "Add.*", "tests": 2, "points": 5.5}],
       "speed": [{"name": "ikj", "baseline": "baseline/matmul_ijk/512", "candidate": "student/matmul_ikj/512",
-                 "min_speedup": 10, "reference_speedup": 26.9, "points": 20}]
+                 "reference_speedup": 26.9, "points": 20}]
     }]})");
 }
 
@@ -53,8 +54,10 @@ TEST(Rubric, ParsesEveryField) {
   EXPECT_EQ(stage.tests[1].points, 5.5);
   ASSERT_EQ(stage.speed.size(), 1u);
   EXPECT_EQ(stage.speed[0].candidate, "student/matmul_ikj/512");
-  EXPECT_EQ(stage.speed[0].min_speedup, 10);
   EXPECT_EQ(stage.speed[0].reference_speedup, 26.9);
+  EXPECT_EQ(stage.speed[0].ramp.zero_below, 0.25);  // the defaults
+  EXPECT_EQ(stage.speed[0].ramp.full_from, 0.5);
+  EXPECT_EQ(stage.reference_bench_binary, "stage01_reference_bench");
   EXPECT_EQ(stage.max_points(), 35.5);
   EXPECT_EQ(rubric.find_stage("01"), &stage);
   EXPECT_EQ(rubric.find_stage("02"), nullptr);
@@ -69,6 +72,38 @@ TEST(Rubric, TopLevelSettingsHaveDefaults) {
   EXPECT_EQ(parsed.bench_repetitions, 7);
   EXPECT_EQ(parsed.test_timeout_seconds, 300);
   EXPECT_EQ(parsed.bench_timeout_seconds, 600);
+}
+
+TEST(Rubric, RampsHaveARubricDefaultAndAPerCheckOverride) {
+  json rubric = valid_rubric();
+  rubric["ramp"] = json::parse(R"({"zero_below": 0.2, "full_from": 0.4})");
+  rubric["stages"][0]["speed"].push_back(json::parse(R"({"name": "own", "baseline": "baseline/matmul_ijk/512",
+    "candidate": "student/matmul_ikj/512", "reference_speedup": 10, "points": 5, "zero_below": 0.05, "full_from": 0.15})"));
+  const Stage stage = parse_rubric(rubric.dump()).stages[0];
+  EXPECT_EQ(stage.speed[0].ramp.zero_below, 0.2);
+  EXPECT_EQ(stage.speed[0].ramp.full_from, 0.4);
+  EXPECT_EQ(stage.speed[1].ramp.zero_below, 0.05);
+  EXPECT_EQ(stage.speed[1].ramp.full_from, 0.15);
+}
+
+// Points rise in proportion between the ramp's two bars: none below, all from the second.
+TEST(Rubric, RampSharesThePointsBetweenItsBars) {
+  const Ramp ramp{0.25, 0.5};
+  EXPECT_EQ(ramp.share(0.1), 0);
+  EXPECT_EQ(ramp.share(0.25), 0);
+  EXPECT_DOUBLE_EQ(ramp.share(0.375), 0.5);
+  EXPECT_EQ(ramp.share(0.5), 1);
+  EXPECT_EQ(ramp.share(3.0), 1);
+  EXPECT_EQ(ramp.share(std::nan("")), 0);
+  const MeasureCheck ratio{"triad", "triad_l2", 0.8, 1.0, 10};
+  EXPECT_EQ(ratio.share(0.8), 1);
+  EXPECT_DOUBLE_EQ(ratio.share(0.6), 0.5);
+  EXPECT_EQ(ratio.share(0.4), 0);
+  const MeasureCheck prediction{"prediction", "prediction", 0.25, 0.05, 10};
+  EXPECT_EQ(prediction.share(0.1), 1);
+  EXPECT_EQ(prediction.share(0.25), 1);
+  EXPECT_DOUBLE_EQ(prediction.share(0.375), 0.5);
+  EXPECT_EQ(prediction.share(0.5), 0);
 }
 
 TEST(Rubric, MeasurementChecksParse) {
@@ -158,14 +193,18 @@ const Broken kBroken[] = {
     {"stage twice", [](json& r) { r["stages"].push_back(r["stages"][0]); }, "stages[1].stage: stage 01 appears twice"},
     {"check name twice", [](json& r) { r["stages"][0]["speed"][0]["name"] = "add"; },
      "stages[0].speed[0].name: \"add\" is used twice in stage 01"},
-    {"threshold above half the reference", [](json& r) { r["stages"][0]["speed"][0]["min_speedup"] = 14; },
-     "stages[0].speed[0]: min_speedup 14 is more than half of reference_speedup 26.9"},
+    {"full marks above half the reference", [](json& r) { r["stages"][0]["speed"][0]["full_from"] = 0.7; },
+     "stages[0].speed[0].full_from: is 0.7; full marks come at most at half of the reference's speedup"},
+    {"ramp upside down", [](json& r) { r["ramp"] = {{"zero_below", 0.4}, {"full_from", 0.3}}; },
+     "ramp: zero_below 0.4 is not below full_from 0.3"},
+    {"a cliff for a ramp", [](json& r) { r["stages"][0]["speed"][0]["min_speedup"] = 14; },
+     "stages[0].speed[0]: unknown key \"min_speedup\""},
     {"overhead allowance under twice the reference's", [](json& r) {
        r["stages"][0]["speed"][0] = json::parse(R"({"name": "lean", "baseline": "baseline/mlp_two_sgemm/64",
          "candidate": "student/mlp_fast/64", "max_overhead": 0.1, "reference_overhead": 0.06, "points": 10})");
      }, "stages[0].speed[0]: max_overhead 0.1 is less than twice reference_overhead 0.06"},
     {"overhead and speedup in one check", [](json& r) { r["stages"][0]["speed"][0]["max_overhead"] = 0.25; },
-     "stages[0].speed[0]: unknown key \"min_speedup\""},
+     "stages[0].speed[0]: unknown key \"reference_speedup\""},
     {"speed without bench binary", [](json& r) { r["stages"][0].erase("bench_binary"); },
      "stages[0]: missing \"bench_binary\" (the stage has speed checks)"},
     {"no test groups", [](json& r) { r["stages"][0]["tests"] = json::array(); },

@@ -13,7 +13,13 @@ Stage make_stage() {
   stage.test_binary = "stage01_test";
   stage.bench_binary = "stage01_grade_bench";
   stage.tests = {{"matmul_ijk", "MatmulIjk.*:Sizes/MatmulIjk.*", 4, 10}, {"add", "Add.*", 2, 6}, {"relu", "Relu.*", 3, 4}};
-  stage.speed = {{"ikj vs ijk", "baseline/matmul_ijk/512", "student/matmul_ikj/512", 10, 26.9, 20}};
+  SpeedCheck speed;
+  speed.name = "ikj vs ijk";
+  speed.baseline = "baseline/matmul_ijk/512";
+  speed.candidate = "student/matmul_ikj/512";
+  speed.reference_speedup = 26.9;
+  speed.points = 20;
+  stage.speed = {speed};
   return stage;
 }
 
@@ -139,8 +145,19 @@ TEST(Scoring, ZeroChecksCarryTheReasonAndFlag) {
   ASSERT_EQ(speed.size(), 1u);
   EXPECT_EQ(speed[0].max_points, 20);
   EXPECT_EQ(speed[0].kind, CheckResult::Kind::speed);
-  EXPECT_EQ(speed[0].required, "10.0x (ref 26.9x)");
+  EXPECT_EQ(speed[0].required, "0.50 of ref");  // the reference's speedup here is not known yet
+  EXPECT_EQ(requirement_text(make_stage().speed[0], 26.9), "13.4x (ref 26.9x)");
   EXPECT_EQ(speed[0].flag, "rule broken");
+}
+
+// A ramp's bar within the middle half of the rounds, or within 5 % of the value, is too
+// close to score; one outside both is not.
+TEST(Scoring, CloseToABarMeansWithinTheRoundsSpread) {
+  EXPECT_TRUE(close_to_a_bar({0.45, 0.48, 0.52, 0.55, 0.6}, 0.52, {0.25, 0.5}));
+  EXPECT_TRUE(close_to_a_bar({0.51, 0.52, 0.52}, 0.52, {0.25, 0.5}));  // within 5 %
+  EXPECT_FALSE(close_to_a_bar({0.9, 1.0, 1.1}, 1.0, {0.25, 0.5}));
+  EXPECT_FALSE(close_to_a_bar({0.1, 0.12, 0.13}, 0.12, {0.25, 0.5}));
+  EXPECT_FALSE(close_to_a_bar({}, 0.5, {0.5}));
 }
 
 }  // namespace

@@ -139,7 +139,7 @@ std::string describe_machine() {
         << (info.avx512f ? " AVX-512F" : "");
   }
   if (info.neon) out << " NEON";
-  out << "; SIMD path compiled: " << simd_path() << '\n';
+  out << "; compiled for " << vector_isa() << " (intrinsics branch: " << simd_path() << ")\n";
   out << "Caches:   L1d " << kib(info.l1d_bytes) << ", L2 " << kib(info.l2_bytes) << ", L3 " << kib(info.l3_bytes)
       << '\n';
   out << "Build:    " << info.compiler << ' ' << info.compile_flags << '\n';

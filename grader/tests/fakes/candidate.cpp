@@ -7,6 +7,8 @@
 //   slow_start  spends a second before main: work the timed calls do not show
 //   append      writes a second report into the grader's pipe as the program ends
 //   stub        a TODO stub: throws NotImplemented
+//   slow        a correct dot product that takes 2.5 times as long as it needs
+// Built a second time as fake_reference, the reference's bench, which is always good.
 #include <array>
 #include <atomic>
 #include <cstdlib>
@@ -22,7 +24,11 @@ namespace {
 
 using namespace accel::grade;
 
+#if defined(FAKE_REFERENCE)
+const std::string behaviour = "good";
+#else
 const std::string behaviour = std::getenv("FAKE_CANDIDATE") ? std::getenv("FAKE_CANDIDATE") : "good";
+#endif
 
 const bool slow_start = [] {
   if (behaviour == "slow_start") std::this_thread::sleep_for(std::chrono::seconds(1));
@@ -58,6 +64,11 @@ void dot(Workload& workload) {
   if (behaviour == "memo" && seen == w.a.data()) {
     w.result.data()[0] = remembered;
     return;
+  }
+  if (behaviour == "slow") {
+    float wasted = accel::baselines::dot_strict(w.a.data(), w.b.data(), w.n());
+    wasted += accel::baselines::dot_strict(w.a.data(), w.b.data(), w.n() / 2);
+    benchmark::DoNotOptimize(wasted);
   }
   const float value = behaviour == "wrong" ? 0.0f : accel::baselines::dot_strict(w.a.data(), w.b.data(), w.n());
   w.result.data()[0] = remembered = value;

@@ -26,8 +26,9 @@ const CpuInfo& cpu_info();
 // link BLAS add accel::describe_blas() (accel/blas_info.hpp).
 std::string describe_machine();
 
-// Which SIMD code path the including translation unit was compiled for. Stage code is
-// built with the same flags as the toolkit, so this is the path its intrinsics took.
+// Which SIMD branch of the stages' intrinsics code the including translation unit takes:
+// stage code has an AVX2+FMA, a NEON and a scalar branch, and an AVX-512 build takes the
+// AVX2+FMA one. Stage code is built with the same flags as the toolkit.
 constexpr const char* simd_path() {
 #if defined(__AVX2__) && defined(__FMA__)
   return "AVX2+FMA";
@@ -35,6 +36,17 @@ constexpr const char* simd_path() {
   return "NEON";
 #else
   return "scalar";
+#endif
+}
+
+// The widest vectors the including translation unit was compiled for: what the compiler
+// may vectorize loops with, and the branch a kernel with an AVX-512 branch takes (stage
+// 05's micro-kernel, stage 04's GELU).
+constexpr const char* vector_isa() {
+#if defined(__AVX512F__)
+  return "AVX-512";
+#else
+  return simd_path();
 #endif
 }
 
