@@ -8,6 +8,8 @@
 //   grader --classroom-config             print the GitHub Classroom autograding configuration
 //   grader --calibrate                    grade, and write the reference's speedups on this machine
 //                                         to grader/calibration.json (for the handout)
+//   grader --describe                     what each stage's checks measure and how they score
+//   grader --update-lessons               write that into each stage's README (--check-lessons: compare)
 // Exit 0 whenever grading ran (whatever the score), 1 with --require-full when anything
 // is under full marks (or --audit / --check-rubric find a problem), 2 on usage errors and
 // on failures of the grader's own parts, 130 when interrupted.
@@ -31,6 +33,7 @@
 #include "builder.hpp"
 #include "calibration.hpp"
 #include "classroom.hpp"
+#include "describe.hpp"
 #include "child_process.hpp"
 #include "grading.hpp"
 #include "report.hpp"
@@ -126,6 +129,38 @@ std::map<std::string, BuildFailure> build_stages(const BuildTools& tools, const 
   return failures;
 }
 
+// --describe prints each stage's rules; --update-lessons writes them into the stages'
+// READMEs; --check-lessons (neither of the two) says which README differs, and exits 1.
+int describe_lessons(const std::vector<const Stage*>& stages, bool print, bool update) {
+  int differing = 0;
+  for (const Stage* stage : stages) {
+    const std::string table = describe_stage(*stage);
+    if (print) {
+      std::cout << "Stage " << stage->id << " (" << stage->name << ")\n\n" << table << '\n';
+      continue;
+    }
+    const fs::path lesson = lesson_of(ACCEL_SOURCE_DIR, *stage);
+    const std::string readme = read_text_file(lesson);
+    std::string described;
+    try {
+      described = with_description(readme, table);
+    } catch (const std::runtime_error& error) {
+      std::cerr << "grader: " << lesson.string() << ": " << error.what() << '\n';
+      return kUsageError;
+    }
+    if (described == readme) continue;
+    if (update) {
+      std::ofstream(lesson) << described;
+      std::cout << "updated " << lesson.string() << '\n';
+    } else {
+      ++differing;
+      std::cout << lesson.string() << " does not say what grader/rubric.json does; between its markers it should read:\n"
+                << table << "(grader --update-lessons writes it)\n";
+    }
+  }
+  return differing == 0 ? 0 : 1;
+}
+
 // The report's line on what the speed checks were judged against.
 std::string speed_bars_text(bool reference_here, const std::optional<Calibration>& calibration,
                             const fs::path& calibration_file) {
@@ -156,7 +191,8 @@ int main(int argc, char** argv) {
   std::string class_dir, junit_file, only_check;
   std::string calibration_file = ACCEL_SOURCE_DIR "/grader/calibration.json";
   bool require_full = false, no_build = false, audit_only = false, check_rubric = false, status = false,
-       force = false, classroom_config = false, calibrate = false;
+       force = false, classroom_config = false, calibrate = false, describe = false, update_lessons = false,
+       check_lessons = false;
   int repetitions = 0;
   std::uint64_t seed = 0;
   double bench_seconds = 0.2, test_timeout = 0, bench_timeout = 0;
@@ -198,6 +234,11 @@ int main(int argc, char** argv) {
   app.add_flag("--force", force, "With --class: grade again the students graded before");
   app.add_option("--check", only_check, "Grade only the check of this name (with --stage), e.g. --check matmul_ijk");
   app.add_flag("--classroom-config", classroom_config, "Print the GitHub Classroom autograding configuration and exit");
+  app.add_flag("--describe", describe, "Print what the grader checks in each stage, as rules (Markdown), and exit");
+  app.add_flag("--update-lessons", update_lessons,
+               "Write that description into each stage's README.md, between its markers, and exit");
+  app.add_flag("--check-lessons", check_lessons,
+               "Exit 1 when a stage's README.md does not carry that description as it is now");
   app.add_option("--calibration", calibration_file,
                  "The grading machine's reference speedups, for speed checks where the reference is not here")
       ->capture_default_str();
@@ -235,6 +276,7 @@ int main(int argc, char** argv) {
     std::cout << classroom_autograding(rubric);
     return 0;
   }
+  if (describe || update_lessons || check_lessons) return describe_lessons(stages, describe, update_lessons);
   if (!only_check.empty()) {
     const bool known = std::ranges::any_of(stages, [&](const Stage* stage) {
       auto named = [&](const auto& check) { return check.name == only_check; };

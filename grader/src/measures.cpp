@@ -21,18 +21,20 @@
 namespace accel::grader {
 namespace {
 
-constexpr int kRounds = 3;                // student/grader pairs per triad footprint
+constexpr int kRounds = 3;                // student/grader pairs per measurement (more when close to a bar)
 constexpr double kShortestPeakProbe = 1e-3;  // seconds: no FMA probe is shorter
 
 std::string gb(double value, const char* unit) { return fixed(value, 1) + " " + unit; }
 
-// Footprints the triads run at: half of L2, and 4 × L3 within [256 MiB, 1 GiB], in whole
-// cache lines of each of the three arrays.
+// Footprints the triads run at, in whole cache lines of each of the three arrays: half of
+// L2, and 256 MiB for memory. 256 MiB is past the last-level cache of every course machine
+// (the largest, the Xeon's, is 105 MiB; a triad's cyclic sweep over more than the cache gets
+// no hits from it). Not sized from the L3 a machine reports: a VM may report 508 MiB for a
+// 32 MiB cache, and every extra page costs the time to fault it in (11 us a page in some VMs).
 std::size_t footprint(const std::string& kind) {
   const CpuInfo& cpu = cpu_info();
   const std::size_t mib = std::size_t{1} << 20;
-  const std::size_t bytes = kind == "triad_l2" ? (cpu.l2_bytes > 0 ? cpu.l2_bytes / 2 : mib)
-                                               : std::clamp<std::size_t>(4 * cpu.l3_bytes, 256 * mib, 1024 * mib);
+  const std::size_t bytes = kind == "triad_l2" ? (cpu.l2_bytes > 0 ? cpu.l2_bytes / 2 : mib) : 256 * mib;
   return bytes / (3 * 64) * (3 * 64);
 }
 
@@ -77,7 +79,7 @@ std::vector<CheckResult> SpeedLab::measure_roofline(const Stage& stage, bool thr
   // have been measured, or "".
   struct Paired {
     Value student;  // the median round's value
-    double grader = 0, ratio = 0;
+    double grader = 0, ratio = 0, lowest_ratio = 0;
   };
   auto paired_rounds = [&](double bar, auto measure_student, auto measure_grader, auto not_measured) {
     Paired result;
@@ -101,12 +103,15 @@ std::vector<CheckResult> SpeedLab::measure_roofline(const Stage& stage, bool thr
       } else {
         rounds.emplace_back(mine.value / theirs, mine);
         graders.push_back(theirs);
-        if (round + 1 == kRounds && close_to_a_bar(ratios(), median(ratios()), {bar, bar / 2})) planned += kRounds;
+        if (round + 1 == kRounds && close_to_a_bar(ratios(), median(ratios()), {bar, bar / 2, kPlausibilityMargin})) {
+          planned += kRounds;
+        }
       }
     }
     if (result.student.problem.empty()) {
       std::ranges::sort(rounds, {}, [](const auto& r) { return r.first; });
       result.ratio = rounds[rounds.size() / 2].first;
+      result.lowest_ratio = rounds.front().first;
       result.student = rounds[rounds.size() / 2].second;
       for (const double grader : graders) result.grader += grader / double(graders.size());
     }
@@ -171,10 +176,14 @@ std::vector<CheckResult> SpeedLab::measure_roofline(const Stage& stage, bool thr
                                     }
                                     return {};
                                   });
-    if (result.student.problem.empty() && result.ratio > kPlausibilityMargin) {
+    // Memory's speed moves by a third from one second to the next on a shared host, so one
+    // round can favour either side: beyond the machine is a triad faster than the grader's
+    // by the margin in every round.
+    if (result.student.problem.empty() && result.lowest_ratio > kPlausibilityMargin) {
       result.student.problem = "stream_triad_gbps(" + fixed(bytes, 0) + ") returned " +
                                gb(result.student.value, "GB/s") + ", " + fixed(result.ratio, 2) +
-                               "x what the grader's triad measured at the same footprint: beyond what this machine does";
+                               "x what the grader's triad measured at the same footprint (at least " +
+                               fixed(result.lowest_ratio, 2) + "x in every round): beyond what this machine does";
       result.student.flag = "implausible speed";
     }
     return triads[kind] = result;

@@ -56,7 +56,7 @@ struct SpeedCheck {
 //               kernel in the widest vectors every course machine has passes; above 1.25 ×
 //               the widest probe is implausible
 //   triad_dram  the student's stream_triad_gbps(bytes) against the grader's triad at the
-//   triad_l2    same footprint (4 × L3, 256 MiB to 1 GiB; half of L2)
+//   triad_l2    same footprint (256 MiB, past every course machine's L3; half of L2)
 //   prediction  the student's predict_seconds for the grader's add over a DRAM footprint,
 //               fed the student's own peak and DRAM triad, against the time the grader
 //               measures right after that triad (the relative error, median of rounds)
