@@ -34,7 +34,12 @@ struct LastOutput {
 // so nothing of an earlier call's output can stand in for this call's.
 void poison(Workload& workload) { std::ranges::fill(workload.output(), std::numeric_limits<float>::quiet_NaN()); }
 
-void time_case(benchmark::State& state, const CaseEntry& entry, Runner run, std::uint64_t seed, LastOutput& last) {
+// `each_call`: time each call alone, its preparation outside the clock (a run with a fixed
+// count of calls). Otherwise the loop is timed whole, preparation included: a calibration
+// run, which Google Benchmark ends once the loop has taken --min-time, however little of
+// it the kernel takes.
+void time_case(benchmark::State& state, const CaseEntry& entry, Runner run, std::uint64_t seed, LastOutput& last,
+               bool each_call) {
   using Clock = std::chrono::steady_clock;
   const std::unique_ptr<Workload> workload = make_workload(entry.spec, seed);
   std::uint64_t call = 0;  // timed calls are 1, 2, ...
@@ -49,7 +54,7 @@ void time_case(benchmark::State& state, const CaseEntry& entry, Runner run, std:
     return;
   }
   double untimed = 0;  // seconds spent preparing inputs and poisoning outputs between timed calls
-  if (entry.spec.timed_per_call()) {
+  if (each_call) {
     // Each call timed alone: new inputs and a poisoned output before it, outside the clock.
     for (auto _ : state) {
       const auto prepared = Clock::now();
@@ -64,8 +69,8 @@ void time_case(benchmark::State& state, const CaseEntry& entry, Runner run, std:
       untimed += std::chrono::duration<double>(start - prepared).count();
     }
   } else {
-    // A call of a few hundred nanoseconds, whose preparation is a store or two: the loop is
-    // timed as a whole, since a clock read per call would be half of what it measures.
+    // A calibration run, or a call of a few hundred nanoseconds whose preparation is a store
+    // or two (a clock read per call would be half of what it measures).
     for (auto _ : state) {
       workload->prepare(++call);
       poison(*workload);
@@ -161,10 +166,11 @@ int harness_main(int argc, char** argv, std::span<const RunnerEntry> runners, st
       std::cerr << "a case needs --dump\n";
       return 2;
     }
+    const bool each_call = entry->spec.timed_per_call() && iterations.has_value();
     benchmark = benchmark::RegisterBenchmark(entry->name.data(), [=, &last](benchmark::State& state) {
-      time_case(state, *entry, runner->run, seed, last);
+      time_case(state, *entry, runner->run, seed, last, each_call);
     });
-    if (entry->spec.timed_per_call()) benchmark->UseManualTime();
+    if (each_call) benchmark->UseManualTime();
   } else if (probe != probes.end()) {
     benchmark = benchmark::RegisterBenchmark(probe->name.data(), probe->run);
   } else {

@@ -10,7 +10,9 @@
 //
 // Every timed call gets its own inputs (Workload::prepare) and an output filled with NaN,
 // both outside the clock: the time is the kernel's alone, and the kernel must write every
-// element of its output in every call. Two untimed calls come first: they pay the one-time
+// element of its output in every call. (A calibration run, without --iterations, times the
+// preparation too, so that it ends after --min-time of wall time even for a kernel that
+// returns at once.) Two untimed calls come first: they pay the one-time
 // costs (page faults, a kernel's first allocation) and turn a TODO stub into a skipped
 // case. --report receives Google Benchmark's JSON (its real time is the timed calls' mean;
 // the counter untimed_seconds is what preparing them took), --dump the output of the last

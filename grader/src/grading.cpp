@@ -193,7 +193,9 @@ std::vector<CheckResult> grade_stage(const Stage& stage, const GradeOptions& opt
   if (failure != options.not_built.end() && !failure->second.tests.empty()) {
     const std::string& reason = failure->second.tests;
     std::vector<CheckResult> checks = zero_checks(stage, Kind::tests, "does not compile", reason);
-    for (CheckResult& check : zero_checks(stage, Kind::speed, "does not compile", reason)) checks.push_back(std::move(check));
+    for (const Kind kind : {Kind::speed, Kind::measure}) {
+      for (CheckResult& check : zero_checks(stage, kind, "does not compile", reason)) checks.push_back(std::move(check));
+    }
     return checks;
   }
 

@@ -5,8 +5,8 @@
 //
 // One check, step by step:
 //   1. A short calibration run of each side (Google Benchmark picks the count) tells how
-//      many timed calls fill --bench-seconds; the count is drawn ±15 % at random so that a
-//      kernel cannot know which call is the last.
+//      many calls, with the preparation of their inputs, fill --bench-seconds; the count is
+//      drawn ±15 % at random so that a kernel cannot know which call is the last.
 //   2. `repetitions` rounds, each a baseline process, a candidate process and, where the
 //      tree has the reference's bench (solutions/), a reference process, in random order:
 //      separate processes, so student code never shares one with the grader's, and

@@ -165,6 +165,7 @@ TEST(Submission, ClassGradebook) {
   EXPECT_EQ(rows[2][total], "0.0");
   EXPECT_EQ(rows[3][0], "cy");
   EXPECT_EQ(rows[3][total], "0.0");
+  EXPECT_EQ(rows[3][max], rows[1][max]) << "a stage that does not compile still counts every check's points";
   EXPECT_NE(read_text_file(class_dir / "gradebook.csv").find("stage 01 does not compile"), std::string::npos);
   const json cy = json::parse(read_text_file(class_dir / "results" / "cy.json"));
   EXPECT_NE(cy.at("tests").at(0).at("output").get<std::string>().find("does not compile"), std::string::npos);
