@@ -63,6 +63,19 @@ else()
   accel_require(CLI11 libcli11-dev cli11)
   accel_require(nlohmann_json nlohmann-json3-dev nlohmann-json)
   accel_require(BLAS libopenblas-dev openblas)
+  # The grader's sandbox for student code (grader/src/sandbox.hpp): libseccomp on Linux.
+  # Other systems have no seccomp; there the grader says what it cannot enforce.
+  if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+    find_package(PkgConfig QUIET)
+    if(PkgConfig_FOUND)
+      pkg_check_modules(ACCEL_SECCOMP QUIET IMPORTED_TARGET libseccomp)
+    endif()
+    if(NOT ACCEL_SECCOMP_FOUND)
+      message(FATAL_ERROR "libseccomp was not found. Install it with\n"
+                          "  Debian/Ubuntu: sudo apt-get install libseccomp-dev pkg-config\n"
+                          "or run ./lab setup, which installs everything the course needs.")
+    endif()
+  endif()
 endif()
 if(APPLE)
   target_compile_definitions(BLAS::BLAS INTERFACE ACCEL_BLAS_ACCELERATE ACCELERATE_NEW_LAPACK)

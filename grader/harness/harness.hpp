@@ -3,9 +3,9 @@
 // the machine probes) and each stage's stageNN_grade_bench (the student's kernels). One run
 // times one case with Google Benchmark:
 //
-//   <bench> --case student/matmul_ikj/512 --seed 7 --iterations 40 --report FILE --dump FILE
+//   <bench> --case student/matmul_ikj/512 --seed 7 --iterations 40 --report-fd 3 --dump-fd 4
 //   <bench> --case ... --min-time 0.02 ...    (a short calibration run: GB picks the count)
-//   <bench> --case student/stream_triad_gbps --args 1048576 --dump FILE   (a value case)
+//   <bench> --case student/stream_triad_gbps --args 1048576 --dump-fd 4   (a value case)
 //   <bench> --list                            (the cases this program can time)
 //
 // Every timed call gets its own inputs (Workload::prepare) and an output filled with NaN,
@@ -17,7 +17,7 @@
 // case. --report receives Google Benchmark's JSON (its real time is the timed calls' mean;
 // the counter untimed_seconds is what preparing them took), --dump the output of the last
 // call: the grader passes pipes for both and reads them while the program runs, so nothing
-// the program does at exit can rewrite them.
+// the program does at exit can rewrite them, and the program opens no file to write them.
 
 #include <span>
 #include <stdexcept>

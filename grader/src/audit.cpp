@@ -149,6 +149,28 @@ std::vector<Violation> check_symbols(const std::vector<Symbol>& symbols, std::st
   return violations;
 }
 
+std::vector<Violation> kernel_entries(std::string_view disassembly) {
+  // "0000000000000040 <accel::stage01::relu(...)>:" opens a function; "  4c:\tsyscall" is
+  // an instruction (GNU objdump's layout, for x86-64 and aarch64 alike).
+  static const std::regex function(R"(^[0-9a-f]+ <(.*)>:$)");
+  static const std::regex entry(R"(^\s*[0-9a-f]+:\s+(syscall|sysenter|int\s+\$0x80|svc)\b.*)");
+  std::vector<Violation> violations;
+  std::string current = "(outside any function)";
+  std::istringstream lines{std::string(disassembly)};
+  std::smatch match;
+  for (std::string line; std::getline(lines, line);) {
+    if (std::regex_match(line, match, function)) {
+      current = match[1].str();
+    } else if (std::regex_match(line, match, entry) &&
+               std::ranges::none_of(violations, [&](const Violation& v) { return v.symbol == current; })) {
+      violations.push_back({"raw system calls", current, true,
+                            "its machine code holds a " + match[1].str() +
+                                " instruction, which enters the kernel around every rule checked here"});
+    }
+  }
+  return violations;
+}
+
 std::vector<std::string> categories_used(const std::vector<Symbol>& symbols) {
   std::vector<std::string> used;
   for (const Symbol& symbol : symbols) {
@@ -178,6 +200,10 @@ std::string permissible_categories() {
 }
 
 std::string describe(const Violation& violation, std::string_view stage_id, std::string_view source) {
+  if (violation.category == "raw system calls" && violation.defined) {
+    return "stage " + std::string(stage_id) + "'s " + violation.symbol + " (rule \"raw system calls\", in " +
+           std::string(source) + "): " + violation.explanation;
+  }
   return "stage " + std::string(stage_id) + (violation.defined ? " defines " : " calls ") + violation.symbol +
          " (rule \"" + violation.category + "\", in " + std::string(source) + "): " + violation.explanation;
 }

@@ -47,6 +47,13 @@ std::vector<Symbol> parse_nm(std::string_view nm_output);
 std::vector<Violation> check_symbols(const std::vector<Symbol>& symbols, std::string_view stage_id,
                                      const std::vector<std::string>& may_call);
 
+// The machine-code rule, on the stage library's disassembly (objdump -d -C
+// --no-show-raw-insn): no instruction that enters the kernel (syscall, sysenter, int $0x80
+// on x86-64; svc on aarch64). A stage reaches the system only through the library calls
+// its rules allow; an instruction of its own, in inline assembly, defines no symbol and
+// would go around every rule above. One violation per function that holds one.
+std::vector<Violation> kernel_entries(std::string_view disassembly);
+
 // The permissible categories a stage's code uses (for maintainers: stage 03 must use blas).
 std::vector<std::string> categories_used(const std::vector<Symbol>& symbols);
 

@@ -15,6 +15,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#if defined(__linux__)
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <sys/prctl.h>
+#endif
+
 extern char** environ;
 
 namespace accel::grader {
@@ -75,9 +81,32 @@ struct Capture {
   bool open = true;
 };
 
-// Only async-signal-safe calls between fork and exec: open, dup2, execve, write, _exit.
+// Reads the sandbox's filter from `fd` (written by the grader after fork) and installs it:
+// the last step before exec, so the program runs filtered from its first instruction. An
+// empty or partial filter installs nothing and fails: the child never runs unfiltered.
+bool install_sandbox(int fd, int write_end) {
+  ::close(write_end);  // this copy of the pipe's write end would keep the read below from its end
+#if defined(__linux__)
+  alignas(sock_filter) char program[1 << 16];
+  std::size_t size = 0;
+  for (ssize_t got; (got = ::read(fd, program + size, sizeof program - size)) > 0;) size += std::size_t(got);
+  if (size == 0 || size % sizeof(sock_filter) != 0) {
+    errno = EPERM;
+    return false;
+  }
+  sock_fprog filter{static_cast<unsigned short>(size / sizeof(sock_filter)), reinterpret_cast<sock_filter*>(program)};
+  return ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == 0 && ::prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &filter) == 0;
+#else
+  (void)fd;
+  return true;
+#endif
+}
+
+// Only async-signal-safe calls between fork and exec: open, read, dup2, prctl, execve,
+// write, _exit. `filter_pipe` is where the sandbox's filter arrives, or {-1, -1}.
 [[noreturn]] void exec_child(char* const* argv, char* const* envp, const char* out_path, const char* err_path,
-                             const Capture* captures, std::size_t capture_count, int error_pipe) {
+                             const Capture* captures, std::size_t capture_count, int error_pipe,
+                             const int filter_pipe[2]) {
   ::setpgid(0, 0);
   const int out = ::open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
   const int err = ::open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -86,6 +115,7 @@ struct Capture {
   for (std::size_t i = 0; ready && i < capture_count; ++i) {
     ready = ::dup2(captures[i].write_end, captures[i].target) >= 0;  // dup2 clears close-on-exec
   }
+  if (ready && filter_pipe[0] >= 0) ready = install_sandbox(filter_pipe[0], filter_pipe[1]);
   if (ready) ::execve(argv[0], argv, envp);
   const int error = errno;
   [[maybe_unused]] const auto written = ::write(error_pipe, &error, sizeof error);
@@ -133,8 +163,11 @@ std::string signal_name(int signal) {
   }
 }
 
+bool ChildResult::stopped_by_sandbox() const { return sandboxed && outcome == Outcome::signaled && signal == SIGSYS; }
+
 std::string ChildResult::describe() const {
   if (capture_overflow) return "was stopped: it wrote more to the grader's pipes than any report needs";
+  if (stopped_by_sandbox()) return sandbox_violation_text();
   switch (outcome) {
     case Outcome::exited: return "exited with code " + std::to_string(exit_code);
     case Outcome::signaled: return "crashed (" + signal_name(signal) + ")";
@@ -190,6 +223,20 @@ ChildResult run_child(const ChildCommand& command) {
   }
   error_pipe[0] = high_fd(error_pipe[0]);
   error_pipe[1] = high_fd(error_pipe[1]);
+  // The sandbox's filter needs the child's pid, so the grader writes it after fork.
+  int filter_pipe[2] = {-1, -1};
+  result.sandboxed = command.sandbox.has_value() && sandbox_available();
+  if (result.sandboxed) {
+    if (::pipe(filter_pipe) != 0) {
+      result.start_error = std::string("pipe: ") + std::strerror(errno);
+      ::close(error_pipe[0]);
+      ::close(error_pipe[1]);
+      close_all();
+      return result;
+    }
+    filter_pipe[0] = high_fd(filter_pipe[0]);
+    filter_pipe[1] = high_fd(filter_pipe[1]);
+  }
 
   const auto start = Clock::now();
   const pid_t pid = ::fork();
@@ -197,17 +244,35 @@ ChildResult run_child(const ChildCommand& command) {
     result.start_error = std::string("fork: ") + std::strerror(errno);
     ::close(error_pipe[0]);
     ::close(error_pipe[1]);
+    for (const int fd : filter_pipe) {
+      if (fd >= 0) ::close(fd);
+    }
     close_all();
     return result;
   }
   if (pid == 0) {
     exec_child(args.data(), envp.data(), out_path.c_str(), err_path.c_str(), captures.data(), captures.size(),
-               error_pipe[1]);
+               error_pipe[1], filter_pipe);
   }
 
   ::setpgid(pid, pid);  // also in the parent, so the group exists before we may kill it
   running_group.store(pid);
   ::close(error_pipe[1]);
+  std::string sandbox_error;
+  if (filter_pipe[1] >= 0) {
+    try {
+      const std::vector<std::byte> program = sandbox_program(*command.sandbox, pid, args[0]);
+      for (std::size_t sent = 0; sent < program.size();) {
+        const ssize_t n = ::write(filter_pipe[1], program.data() + sent, program.size() - sent);
+        if (n <= 0) break;
+        sent += std::size_t(n);
+      }
+    } catch (const std::exception& error) {
+      sandbox_error = error.what();  // the child reads an empty filter and does not run
+    }
+    ::close(filter_pipe[0]);
+    ::close(filter_pipe[1]);
+  }
   for (Capture& capture : captures) {
     ::close(capture.write_end);
     capture.write_end = -1;
@@ -269,6 +334,7 @@ ChildResult run_child(const ChildCommand& command) {
   if (exec_failed || !reaped) {
     result.outcome = ChildResult::Outcome::failed_to_start;
     if (exec_failed) result.start_error = std::strerror(exec_errno);
+    if (!sandbox_error.empty()) result.start_error = "the sandbox could not be installed: " + sandbox_error;
   } else if (result.outcome != ChildResult::Outcome::timed_out && !result.capture_overflow) {
     if (WIFEXITED(status)) {
       result.outcome = ChildResult::Outcome::exited;

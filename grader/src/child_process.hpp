@@ -11,10 +11,13 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "sandbox.hpp"
 
 namespace accel::grader {
 
@@ -30,6 +33,9 @@ struct ChildCommand {
   // writes to them is returned in ChildResult::captured.
   std::vector<int> capture_fds;
   std::size_t capture_limit = std::size_t{512} << 20;  // bytes per descriptor
+  // Student code runs under the sandbox (sandbox.hpp), installed between fork and exec;
+  // the grader's own tools (nm, cmake) do not. Ignored where the sandbox is not available.
+  std::optional<SandboxRules> sandbox;
 };
 
 struct ChildResult {
@@ -43,8 +49,11 @@ struct ChildResult {
   std::string start_error;   // when failed_to_start: why exec failed
   std::map<int, std::string> captured;  // per capture fd, everything the child wrote to it
   bool capture_overflow = false;        // a descriptor passed capture_limit: the child was killed
+  bool sandboxed = false;               // the child ran under the sandbox
 
   bool exited_normally() const { return outcome == Outcome::exited; }
+  // Killed by the sandbox for a system call its rules forbid.
+  bool stopped_by_sandbox() const;
   // "exited with code 1", "crashed (SIGSEGV)", "timed out after 2 s", "could not be started (...)"
   std::string describe() const;
 };

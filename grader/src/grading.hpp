@@ -31,6 +31,7 @@ struct GradeOptions {
   std::filesystem::path lib_dir;   // where libstageNN.a lives, for the rule check
   std::filesystem::path work_dir;  // scratch space for reports and captured output
   std::filesystem::path nm = "nm";
+  std::filesystem::path objdump = "objdump";  // for the machine-code rule
   double test_timeout_seconds = 300;
   std::uint64_t seed = 1;  // ACCEL_SEED of the tests, and the seed of the speed cases
   std::ostream* progress = nullptr;

@@ -305,6 +305,7 @@ int main(int argc, char** argv) {
   }
   options.lib_dir = !lib_dir.empty() ? fs::path(lib_dir) : options.bin_dir.parent_path() / "lib";
   options.nm = ACCEL_NM;
+  options.objdump = ACCEL_OBJDUMP;
   options.seed = seed != 0 ? seed : std::random_device{}() | 1u;
   if (test_timeout > 0) options.test_timeout_seconds = test_timeout;
   options.progress = &std::cerr;

@@ -41,6 +41,7 @@ std::size_t footprint(const std::string& kind) {
 }  // namespace
 
 std::vector<CheckResult> SpeedLab::measure_roofline(const Stage& stage, bool threads_allowed) {
+  options_.sandbox = SandboxRules{threads_allowed, false};
   auto say = [&](const std::string& line) {
     if (options_.progress != nullptr) *options_.progress << "stage " << stage.id << ": " << line << std::endl;
   };
@@ -55,6 +56,7 @@ std::vector<CheckResult> SpeedLab::measure_roofline(const Stage& stage, bool thr
     if (!run.problem.empty()) {
       v.problem = run.problem;
       if (run.untrusted) v.flag = "report not trusted";
+      if (run.broke_rule) v.flag = "rule broken";
     } else if (!threads_allowed && run.cpu_seconds > 1.2 * run.wall_seconds + 0.05) {
       v.problem = stage.bench_binary + " used " + fixed(run.cpu_seconds, 2) + " s of CPU time in " +
                   fixed(run.wall_seconds, 2) + " s: more than one core, where stage " + stage.id + " measures one";

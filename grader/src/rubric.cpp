@@ -268,6 +268,8 @@ double Stage::max_points() const {
   return total;
 }
 
+bool Stage::allows(std::string_view category) const { return std::ranges::find(may_call, category) != may_call.end(); }
+
 const Stage* Rubric::find_stage(std::string_view id) const {
   for (const Stage& stage : stages) {
     if (stage.id == id) return &stage;

@@ -83,6 +83,7 @@ struct Stage {
   std::vector<MeasureCheck> measures;
 
   double max_points() const;
+  bool allows(std::string_view category) const;  // may_call holds it
 };
 
 struct Rubric {

@@ -99,6 +99,7 @@ LifeModel life_model(const std::vector<TimedRun>& baseline_runs) {
 }  // namespace
 
 CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool threads_allowed) {
+  options_.sandbox = SandboxRules{threads_allowed, false};
   CheckResult result = make_check(stage, CheckResult::Kind::speed, check.name, check.points);
   result.required = requirement_text(check);
   result.measured = "-";
@@ -166,11 +167,19 @@ CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool 
   if (reference_here) sides.push_back(&reference);
   // A failed run: the student's is scored, the course's own stop the grader.
   auto run_side = [&](Side& side, std::uint64_t seed, std::optional<std::uint64_t> calls) -> std::optional<CheckResult> {
-    TimedRun run = run_case(options_, side.binary, side.case_name, seed, calls, true);
+    // A round's process has its calibration run's life and --bench-seconds of calls to live,
+    // with a wide margin: a kernel that stalls costs seconds, not the rubric's limit.
+    SpeedOptions limited = options_;
+    if (calls) {
+      limited.time_limit_seconds =
+          std::min(options_.time_limit_seconds, 10 + 5 * (side.pilot.wall_seconds + options_.seconds_per_run));
+    }
+    TimedRun run = run_case(limited, side.binary, side.case_name, seed, calls, true);
     if (!side.student && !run.problem.empty()) {
       throw std::runtime_error("the grader's " + side.binary + " " + side.case_name + " failed: " + run.problem);
     }
     if (side.student) {
+      if (run.broke_rule) return fail("rule broken", run.problem, "rule broken");
       if (!run.problem.empty()) {
         return fail(run.untrusted ? "not trusted" : "failed", run.problem, run.untrusted ? "report not trusted" : "");
       }

@@ -29,6 +29,7 @@ ChildCommand child_command(const SpeedOptions& options, const std::string& binar
   command.stderr_file = options.work_dir / (name + ".stderr");
   command.time_limit = std::chrono::duration<double>(options.time_limit_seconds);
   command.environment = {{"OPENBLAS_NUM_THREADS", "1"}, {"OMP_NUM_THREADS", "1"}, {"VECLIB_MAXIMUM_THREADS", "1"}};
+  if (binary != options.baseline_binary) command.sandbox = options.sandbox;  // the baselines are the grader's own
   return command;
 }
 
@@ -66,6 +67,9 @@ TimedRun from_child(const std::string& binary, const ChildResult& child, const f
   if (child.capture_overflow) {
     run.problem = binary + " " + child.describe();
     run.untrusted = true;
+  } else if (child.stopped_by_sandbox()) {
+    run.problem = binary + " " + child.describe();
+    run.broke_rule = true;
   } else if (!child.exited_normally() || child.exit_code != 0) {
     run.problem = fate(binary, child, stderr_file);
   }
@@ -77,7 +81,8 @@ TimedRun from_child(const std::string& binary, const ChildResult& child, const f
 TimedRun run_case(const SpeedOptions& options, const std::string& binary, const std::string& case_name,
                   std::uint64_t seed, std::optional<std::uint64_t> calls, bool has_output) {
   ChildCommand command = child_command(options, binary);
-  command.argv.insert(command.argv.end(), {"--case", case_name, "--seed", std::to_string(seed), "--report", "/dev/fd/" + std::to_string(kReportFd), "--dump", "/dev/fd/" + std::to_string(kDumpFd)});
+  command.argv.insert(command.argv.end(), {"--case", case_name, "--seed", std::to_string(seed), "--report-fd",
+                                           std::to_string(kReportFd), "--dump-fd", std::to_string(kDumpFd)});
   if (calls) {
     command.argv.insert(command.argv.end(), {"--iterations", std::to_string(*calls)});
   } else {
@@ -133,7 +138,7 @@ TimedRun run_value(const SpeedOptions& options, const std::string& binary, const
   ChildCommand command = child_command(options, binary);
   std::string list;
   for (const double arg : args) list += (list.empty() ? "" : ",") + short_number(arg);
-  command.argv.insert(command.argv.end(), {"--case", case_name, "--dump", "/dev/fd/" + std::to_string(kDumpFd)});
+  command.argv.insert(command.argv.end(), {"--case", case_name, "--dump-fd", std::to_string(kDumpFd)});
   if (!list.empty()) command.argv.insert(command.argv.end(), {"--args", list});
   command.capture_fds = {kDumpFd};
   const ChildResult child = run_child(command);

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "sandbox.hpp"
+
 namespace accel::grader {
 
 struct SpeedOptions {
@@ -23,6 +25,9 @@ struct SpeedOptions {
   double time_limit_seconds = 600;  // per process
   std::uint64_t seed = 1;
   std::ostream* progress = nullptr;
+  // The sandbox of every timed process (sandbox.hpp): no threads unless the stage measured
+  // may use them; the BLAS runs on one thread, which starts none.
+  SandboxRules sandbox;
 };
 
 // Rates above the machine's measured limits by more than this are implausible: the
@@ -33,6 +38,7 @@ inline constexpr double kPlausibilityMargin = 1.25;
 struct TimedRun {
   std::string problem;      // non-empty: the run cannot be used, and why
   bool untrusted = false;   // the problem is a report or output no honest run sends
+  bool broke_rule = false;  // the problem is the sandbox's: a system call the rules forbid
   double wall_seconds = 0;  // by the grader's clock
   double cpu_seconds = 0;   // by the kernel
   double seconds_per_call = 0;

@@ -114,3 +114,39 @@ TEST(Audit, DescribeNamesStageSymbolRuleFileAndReason) {
 }
 
 }  // namespace
+
+namespace {
+
+// objdump -d -C --no-show-raw-insn of an archive, as GNU objdump prints it.
+constexpr const char* kDisassembly =
+    "In archive libstage01.a:\n\n"
+    "naive_loops.cpp.o:     file format elf64-x86-64\n\n\n"
+    "Disassembly of section .text:\n\n"
+    "0000000000000000 <accel::stage01::relu(std::span<float, 18446744073709551615ul>)>:\n"
+    "   0:\ttest   %rsi,%rsi\n"
+    "   3:\tje     20 <accel::stage01::relu(std::span<float, 18446744073709551615ul>)+0x20>\n"
+    "0000000000000040 <accel::stage01::matmul_ikj(float const*, float const*, float*, unsigned long, unsigned long, unsigned long)>:\n"
+    "  40:\tmov    $0x38,%eax\n"
+    "  45:\tsyscall\n"
+    "  47:\tsyscall\n"
+    "0000000000000050 <helper()>:\n"
+    "  50:\tint    $0x80\n"
+    "  52:\tcall   0 <syscall_counter>\n";
+
+// An instruction that enters the kernel is found in the function that holds it, once per
+// function, whatever else the code calls a syscall.
+TEST(Audit, MachineCodeThatEntersTheKernelIsFound) {
+  const auto found = kernel_entries(kDisassembly);
+  ASSERT_EQ(found.size(), 2u);
+  EXPECT_EQ(found[0].category, "raw system calls");
+  EXPECT_EQ(found[0].symbol,
+            "accel::stage01::matmul_ikj(float const*, float const*, float*, unsigned long, unsigned long, unsigned long)");
+  EXPECT_NE(found[0].explanation.find("syscall instruction"), std::string::npos);
+  EXPECT_EQ(found[1].symbol, "helper()");
+  EXPECT_NE(describe(found[0], "01", "stages/01_naive_loops/naive_loops.cpp").find("stage 01's accel::stage01::matmul_ikj"),
+            std::string::npos);
+  EXPECT_TRUE(kernel_entries("0000000000000000 <f()>:\n   0:\tsvc\t#0x0\n").size() == 1);  // aarch64
+  EXPECT_TRUE(kernel_entries("0000000000000000 <f()>:\n   0:\tret\n").empty());
+}
+
+}  // namespace

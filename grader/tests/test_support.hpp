@@ -53,4 +53,25 @@ inline bool stopped_running(pid_t pid) {
   return false;
 }
 
+// True when no process runs `program` (a path, as its command line starts), waiting up to
+// a second for a kill to land; zombies do not run. It reads /proc: without one (macOS) it
+// cannot tell and says true.
+inline bool nothing_runs(const std::filesystem::path& program) {
+  namespace fs = std::filesystem;
+  if (!fs::is_directory("/proc")) return true;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    bool found = false;
+    for (const fs::directory_entry& entry : fs::directory_iterator("/proc")) {
+      const std::string cmdline = read_text_file(entry.path() / "cmdline");
+      if (cmdline.rfind(program.string() + '\0', 0) == 0 && read_text_file(entry.path() / "stat").find(") Z") == std::string::npos) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
 }  // namespace accel::grader::testing

@@ -3,7 +3,11 @@
 //   good        a correct dot product
 //   wrong       returns 0
 //   memo        returns its first result again whenever it sees the same arrays
-//   threads     keeps a second core busy while it runs
+//   threads     keeps a second core busy while it runs (a thread)
+//   fork        starts a process in the timed call
+//   raw_process starts a process with a raw clone system call, as inline assembly would
+//   write_file  writes a file in the timed call
+//   socket      opens a socket in the timed call
 //   slow_start  spends a second before main: work the timed calls do not show
 //   append      writes a second report into the grader's pipe as the program ends
 //   stub        a TODO stub: throws NotImplemented
@@ -14,7 +18,13 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <string_view>
 #include <thread>
+
+#include <csignal>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "accel/todo.hpp"
 #include "baselines.hpp"
@@ -37,7 +47,10 @@ const bool slow_start = [] {
 
 struct AppendAtExit {
   ~AppendAtExit() {
-    if (behaviour == "append") std::ofstream("/dev/fd/3") << "{\"benchmarks\": []}\n";
+    if (behaviour == "append") {
+      const std::string_view second = "{\"benchmarks\": []}\n";
+      [[maybe_unused]] const auto written = ::write(3, second.data(), second.size());
+    }
   }
 } append_at_exit;
 
@@ -61,6 +74,10 @@ void dot(Workload& workload) {
       }
     });
   }
+  if (behaviour == "fork" && ::fork() == 0) ::_exit(0);
+  if (behaviour == "raw_process" && ::syscall(SYS_clone, SIGCHLD, nullptr, nullptr, nullptr, 0) == 0) ::_exit(0);
+  if (behaviour == "write_file") std::ofstream("/tmp/accel-fake-candidate-was-here") << "a file\n";
+  if (behaviour == "socket") ::close(::socket(AF_INET, SOCK_STREAM, 0));
   if (behaviour == "memo" && seen == w.a.data()) {
     w.result.data()[0] = remembered;
     return;
