@@ -56,6 +56,20 @@ elseif(NOT ACCEL_ARCH MATCHES "^(none|)$")
   set(ACCEL_ARCH_FLAG -march=${ACCEL_ARCH})
 endif()
 target_compile_options(accel_flags INTERFACE ${ACCEL_ARCH_FLAG})
+# GCC 12's AVX-512 intrinsics (_mm512_max_ps, _mm512_unpacklo_ps, _mm512_shuffle_f32x4, ...)
+# pass _mm512_undefined_ps() as the merge source of their masked builtins, which GCC 12
+# takes for a read of an uninitialized variable once inlined (GCC bug 105593, fixed in 13):
+# a hundred lines of errors in a system header for correct code. Where a GCC 12 build
+# targets AVX-512, those two warnings are off (GCC 13 and clang report them as usual).
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  include(CheckCXXSourceCompiles)
+  set(CMAKE_REQUIRED_FLAGS "${ACCEL_ARCH_FLAG}")
+  check_cxx_source_compiles("#ifndef __AVX512F__\n#error no AVX-512\n#endif\nint main() {}" ACCEL_TARGETS_AVX512)
+  unset(CMAKE_REQUIRED_FLAGS)
+  if(ACCEL_TARGETS_AVX512)
+    target_compile_options(accel_flags INTERFACE -Wno-uninitialized -Wno-maybe-uninitialized)
+  endif()
+endif()
 string(TOUPPER "${CMAKE_BUILD_TYPE}" _accel_build_type)
 set(ACCEL_COMPILE_FLAGS "${CMAKE_CXX_FLAGS} ${CMAKE_CXX_FLAGS_${_accel_build_type}} ${ACCEL_ARCH_FLAG}")
 string(STRIP "${ACCEL_COMPILE_FLAGS}" ACCEL_COMPILE_FLAGS)

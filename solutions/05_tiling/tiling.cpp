@@ -5,6 +5,7 @@
 #include "tiling.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <memory>
 #include <new>
@@ -15,6 +16,8 @@
 #include "accel/cpu_info.hpp"
 #include "accel/profiler.hpp"
 #include "accel/tensor.hpp"
+
+#include <unistd.h>
 
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
 #include <immintrin.h>
@@ -173,6 +176,144 @@ void pack_a(const float* A, std::size_t lda, std::size_t mc, std::size_t kc, flo
 
 std::size_t round_up(std::size_t value, std::size_t multiple) { return (value + multiple - 1) / multiple * multiple; }
 
+// ---- the transpose's register block, one per instruction set ----
+// A block of R×R floats: R rows of in loaded as R vectors, transposed in registers by
+// rounds of shuffles, stored as R rows of out. With R floats per vector each load and each
+// store is one whole cache line (64 bytes with AVX-512) when the rows are aligned: every
+// line is read once and written once, which is all a transpose must do. `Stream` stores
+// with non-temporal stores, which write a whole line to memory without reading it first
+// (a plain store reads the line it writes into, write-allocate: a third of the traffic).
+
+#if defined(__AVX512F__)
+constexpr std::size_t kTransposeBlock = 16;
+constexpr bool kCanStreamTranspose = true;
+
+// 16×16: pairs of floats (unpack_ps), pairs of pairs (unpack_pd), then 128-bit quarters
+// (shuffle_f32x4) twice; after the second round r[4q + k] holds columns k, k+4, k+8, k+12
+// of rows 4q..4q+3, one per quarter.
+template <bool Stream>
+void transpose_register_block(const float* in, std::size_t ld_in, float* out, std::size_t ld_out) {
+  __m512 r[16], t[16];
+#pragma GCC unroll 16
+  for (int i = 0; i < 16; ++i) r[i] = _mm512_loadu_ps(in + i * ld_in);
+#pragma GCC unroll 8
+  for (int i = 0; i < 16; i += 2) {
+    t[i] = _mm512_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm512_unpackhi_ps(r[i], r[i + 1]);
+  }
+#pragma GCC unroll 4
+  for (int i = 0; i < 16; i += 4) {
+    const __m512d a = _mm512_castps_pd(t[i]), b = _mm512_castps_pd(t[i + 1]);
+    const __m512d c = _mm512_castps_pd(t[i + 2]), d = _mm512_castps_pd(t[i + 3]);
+    r[i] = _mm512_castpd_ps(_mm512_unpacklo_pd(a, c));
+    r[i + 1] = _mm512_castpd_ps(_mm512_unpackhi_pd(a, c));
+    r[i + 2] = _mm512_castpd_ps(_mm512_unpacklo_pd(b, d));
+    r[i + 3] = _mm512_castpd_ps(_mm512_unpackhi_pd(b, d));
+  }
+  // t[k] and t[k + 4] (rows 0..7), t[k + 8] and t[k + 12] (rows 8..15): columns k and k + 8,
+  // then k + 4 and k + 12, of the rows' two halves.
+#pragma GCC unroll 4
+  for (int k = 0; k < 4; ++k) {
+    t[k] = _mm512_shuffle_f32x4(r[k], r[k + 4], 0x88);
+    t[k + 4] = _mm512_shuffle_f32x4(r[k], r[k + 4], 0xdd);
+    t[k + 8] = _mm512_shuffle_f32x4(r[k + 8], r[k + 12], 0x88);
+    t[k + 12] = _mm512_shuffle_f32x4(r[k + 8], r[k + 12], 0xdd);
+  }
+  auto store = [&](int column, __m512 v) {
+    if constexpr (Stream) {
+      _mm512_stream_ps(out + column * ld_out, v);
+    } else {
+      _mm512_storeu_ps(out + column * ld_out, v);
+    }
+  };
+#pragma GCC unroll 4
+  for (int k = 0; k < 4; ++k) {
+    store(k, _mm512_shuffle_f32x4(t[k], t[k + 8], 0x88));
+    store(k + 8, _mm512_shuffle_f32x4(t[k], t[k + 8], 0xdd));
+    store(k + 4, _mm512_shuffle_f32x4(t[k + 4], t[k + 12], 0x88));
+    store(k + 12, _mm512_shuffle_f32x4(t[k + 4], t[k + 12], 0xdd));
+  }
+}
+void finish_streaming_stores() { _mm_sfence(); }  // order them before what follows
+
+#elif defined(__AVX2__) && defined(__FMA__)
+constexpr std::size_t kTransposeBlock = 8;
+constexpr bool kCanStreamTranspose = true;
+
+// 8×8: pairs of floats (unpack), groups of four (shuffle), then the 128-bit halves
+// (permute2f128). A stored row is half a cache line; two blocks side by side fill it.
+template <bool Stream>
+void transpose_register_block(const float* in, std::size_t ld_in, float* out, std::size_t ld_out) {
+  __m256 r[8], t[8];
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(in + i * ld_in);
+#pragma GCC unroll 4
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = _mm256_unpacklo_ps(r[i], r[i + 1]);
+    t[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+  }
+#pragma GCC unroll 2
+  for (int i = 0; i < 8; i += 4) {
+    r[i] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 1] = _mm256_shuffle_ps(t[i], t[i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  auto store = [&](int column, __m256 v) {
+    if constexpr (Stream) {
+      _mm256_stream_ps(out + column * ld_out, v);
+    } else {
+      _mm256_storeu_ps(out + column * ld_out, v);
+    }
+  };
+#pragma GCC unroll 4
+  for (int k = 0; k < 4; ++k) {
+    store(k, _mm256_permute2f128_ps(r[k], r[k + 4], 0x20));
+    store(k + 4, _mm256_permute2f128_ps(r[k], r[k + 4], 0x31));
+  }
+}
+void finish_streaming_stores() { _mm_sfence(); }
+
+#elif defined(__ARM_NEON) && defined(__aarch64__)
+constexpr std::size_t kTransposeBlock = 4;
+constexpr bool kCanStreamTranspose = false;
+
+// 4×4: trn1/trn2 on pairs of rows, then the 64-bit halves recombined.
+template <bool>
+void transpose_register_block(const float* in, std::size_t ld_in, float* out, std::size_t ld_out) {
+  const float32x4x2_t top = vtrnq_f32(vld1q_f32(in), vld1q_f32(in + ld_in));
+  const float32x4x2_t bottom = vtrnq_f32(vld1q_f32(in + 2 * ld_in), vld1q_f32(in + 3 * ld_in));
+  vst1q_f32(out, vcombine_f32(vget_low_f32(top.val[0]), vget_low_f32(bottom.val[0])));
+  vst1q_f32(out + ld_out, vcombine_f32(vget_low_f32(top.val[1]), vget_low_f32(bottom.val[1])));
+  vst1q_f32(out + 2 * ld_out, vcombine_f32(vget_high_f32(top.val[0]), vget_high_f32(bottom.val[0])));
+  vst1q_f32(out + 3 * ld_out, vcombine_f32(vget_high_f32(top.val[1]), vget_high_f32(bottom.val[1])));
+}
+void finish_streaming_stores() {}
+
+#else
+constexpr std::size_t kTransposeBlock = 4;
+constexpr bool kCanStreamTranspose = false;
+
+template <bool>
+void transpose_register_block(const float* in, std::size_t ld_in, float* out, std::size_t ld_out) {
+  for (std::size_t i = 0; i < 4; ++i) {
+    for (std::size_t j = 0; j < 4; ++j) out[j * ld_out + i] = in[i * ld_in + j];
+  }
+}
+void finish_streaming_stores() {}
+#endif
+
+// Streaming stores pay when out does not fit the last cache level: in cache they would push
+// out the result its reader wants next. The L3 a machine reports, at most 32 MiB (a VM may
+// report 508 MiB for a 32 MiB cache), from the C library, which read it once at start-up.
+std::size_t streaming_threshold_bytes() {
+  std::size_t last_cache = std::size_t{32} << 20;
+#if defined(_SC_LEVEL3_CACHE_SIZE)
+  if (const long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE); l3 > 0) last_cache = std::min(last_cache, std::size_t(l3));
+#endif
+  return last_cache;
+}
+
 // The packing buffer, 64-byte aligned, grown when a product needs more than the last one.
 float* packing_buffer(std::size_t floats) {
   static std::unique_ptr<float[], decltype(&std::free)> buffer(nullptr, &std::free);
@@ -198,16 +339,38 @@ void transpose_naive(const float* in, float* out, std::size_t rows, std::size_t 
 
 void transpose_blocked(const float* in, float* out, std::size_t rows, std::size_t cols, std::size_t tile) {
   require_tile("transpose_blocked", tile);
-  for (std::size_t i0 = 0; i0 < rows; i0 += tile) {
-    const std::size_t i1 = i0 + std::min(tile, rows - i0);
-    for (std::size_t j0 = 0; j0 < cols; j0 += tile) {
-      const std::size_t j1 = j0 + std::min(tile, cols - j0);
-      // tile rows of `in` are read and tile rows of `out` written: with a small tile both
-      // sets of cache lines stay in L1 until every float of each line has been used.
-      for (std::size_t i = i0; i < i1; ++i) {
-        for (std::size_t j = j0; j < j1; ++j) out[j * rows + i] = in[i * cols + j];
+  // Register blocks on a grid of their own, from (0, 0), so that each store of a block's row
+  // starts where a cache line does when out does and rows is a multiple of a block; tiles
+  // of whole blocks, walked tile by tile. A tile smaller than a block is one block.
+  constexpr std::size_t R = kTransposeBlock;
+  const std::size_t T = round_up(tile, R);
+  const std::size_t full_rows = rows / R * R, full_cols = cols / R * R;
+  const bool stream = kCanStreamTranspose && rows % R == 0 && reinterpret_cast<std::uintptr_t>(out) % 64 == 0 &&
+                      rows * cols * sizeof(float) > streaming_threshold_bytes();
+  for (std::size_t i0 = 0; i0 < full_rows; i0 += T) {
+    const std::size_t i1 = std::min(i0 + T, full_rows);
+    for (std::size_t j0 = 0; j0 < full_cols; j0 += T) {
+      const std::size_t j1 = std::min(j0 + T, full_cols);
+      // Down a column of blocks: each block writes the next line of the same R rows of out,
+      // so the stores to a row of out follow one another.
+      for (std::size_t j = j0; j < j1; j += R) {
+        for (std::size_t i = i0; i < i1; i += R) {
+          if (stream) {
+            transpose_register_block<true>(in + i * cols + j, cols, out + j * rows + i, rows);
+          } else {
+            transpose_register_block<false>(in + i * cols + j, cols, out + j * rows + i, rows);
+          }
+        }
       }
     }
+  }
+  if (stream) finish_streaming_stores();
+  // The edges: the last rows % R rows, and the last cols % R columns of the rows above them.
+  for (std::size_t i = full_rows; i < rows; ++i) {
+    for (std::size_t j = 0; j < cols; ++j) out[j * rows + i] = in[i * cols + j];
+  }
+  for (std::size_t i = 0; i < full_rows; ++i) {
+    for (std::size_t j = full_cols; j < cols; ++j) out[j * rows + i] = in[i * cols + j];
   }
 }
 

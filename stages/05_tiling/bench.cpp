@@ -1,5 +1,5 @@
 // Stage 05 benchmarks, with FLOP/s and byte counters:
-//   transpose_naive / transpose_blocked (by tile) on 1024² and 4096² matrices,
+//   transpose_naive, the seed's plain tiled loop and transpose_blocked (by tile) against a copy,
 //   matmul_tiled (by tile) and matmul_packed against a local i-k-j loop and OpenBLAS;
 //   matmul_tiled's two halves alone (local: tiles with one k per pass, four k's without tiles).
 //   OPENBLAS_NUM_THREADS=1 build/<preset>/bin/stage05_bench --benchmark_filter='matmul_(packed|openblas)'
@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <vector>
 
 #include <benchmark/benchmark.h>
 
@@ -30,18 +31,40 @@ using accel::Tensor;
 namespace s05 = accel::stage05;
 
 // ---- transpose: bytes moved (read once, written once), no FLOPs ----
+// The steps of the lesson, each against a copy of the same bytes (the roof): the naive
+// loop, the seed's tiled loop (local, as the lesson writes it), and transpose_blocked,
+// whose reference adds register blocks and streaming stores. 4096 × 4096 and 2000 × 8000:
+// a power of two, where rows share their cache sets, and a size where they do not.
 
-template <bool kBlocked>
+// The seed's tiled transpose: tile × tile blocks, plain loops inside.
+void transpose_tiled_plain(const float* in, float* out, std::size_t rows, std::size_t cols, std::size_t tile) {
+  for (std::size_t i0 = 0; i0 < rows; i0 += tile) {
+    for (std::size_t j0 = 0; j0 < cols; j0 += tile) {
+      const std::size_t i1 = std::min(rows, i0 + tile), j1 = std::min(cols, j0 + tile);
+      for (std::size_t i = i0; i < i1; ++i) {
+        for (std::size_t j = j0; j < j1; ++j) out[j * rows + i] = in[i * cols + j];
+      }
+    }
+  }
+}
+
+enum class Transpose { copy, naive, tiled_plain, blocked };
+
+template <Transpose kWhich>
 void BM_transpose(benchmark::State& state) {
-  const auto n = std::size_t(state.range(0));
-  const std::size_t tile = kBlocked ? std::size_t(state.range(1)) : 0;
-  const Tensor in = Tensor::random({n, n}, 1);
-  Tensor out({n, n});
+  const auto rows = std::size_t(state.range(0)), cols = std::size_t(state.range(1));
+  const std::size_t tile = state.range(2) > 0 ? std::size_t(state.range(2)) : 32;
+  const Tensor in = Tensor::random({rows, cols}, 1);
+  Tensor out({cols, rows});
   auto call = [&] {
-    if constexpr (kBlocked) {
-      s05::transpose_blocked(in.data(), out.data(), n, n, tile);
+    if constexpr (kWhich == Transpose::copy) {
+      std::copy_n(in.data(), rows * cols, out.data());
+    } else if constexpr (kWhich == Transpose::naive) {
+      s05::transpose_naive(in.data(), out.data(), rows, cols);
+    } else if constexpr (kWhich == Transpose::tiled_plain) {
+      transpose_tiled_plain(in.data(), out.data(), rows, cols, tile);
     } else {
-      s05::transpose_naive(in.data(), out.data(), n, n);
+      s05::transpose_blocked(in.data(), out.data(), rows, cols, tile);
     }
   };
   if (!accel::first_call_works(state, call)) return;
@@ -50,11 +73,21 @@ void BM_transpose(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data());
     benchmark::ClobberMemory();
   }
-  state.SetBytesProcessed(std::int64_t(state.iterations()) * std::int64_t(2 * n * n * sizeof(float)));
+  state.SetBytesProcessed(std::int64_t(state.iterations()) * std::int64_t(2 * rows * cols * sizeof(float)));
 }
-BENCHMARK(BM_transpose<false>)->Name("BM_transpose_naive")->Arg(1024)->Arg(4096)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_transpose<true>)->Name("BM_transpose_blocked")->ArgsProduct({{1024, 4096}, {8, 16, 32, 64}})
-    ->ArgNames({"n", "tile"})->Unit(benchmark::kMillisecond);
+const std::vector<std::int64_t> kTransposeRows = {4096, 2000}, kTransposeCols = {4096, 8000};
+void transpose_shapes(benchmark::internal::Benchmark* b, const std::vector<std::int64_t>& tiles) {
+  for (std::size_t s = 0; s < kTransposeRows.size(); ++s) {
+    for (const std::int64_t tile : tiles) b->Args({kTransposeRows[s], kTransposeCols[s], tile});
+  }
+  b->ArgNames({"rows", "cols", "tile"})->Unit(benchmark::kMillisecond);
+}
+BENCHMARK(BM_transpose<Transpose::copy>)->Name("BM_copy")->Apply([](auto* b) { transpose_shapes(b, {0}); });
+BENCHMARK(BM_transpose<Transpose::naive>)->Name("BM_transpose_naive")->Apply([](auto* b) { transpose_shapes(b, {0}); });
+BENCHMARK(BM_transpose<Transpose::tiled_plain>)->Name("BM_transpose_tiled_plain")
+    ->Apply([](auto* b) { transpose_shapes(b, {8, 16, 32, 64}); });
+BENCHMARK(BM_transpose<Transpose::blocked>)->Name("BM_transpose_blocked")
+    ->Apply([](auto* b) { transpose_shapes(b, {16, 32, 64, 128, 256}); });
 
 // ---- matmul ----
 

@@ -47,6 +47,10 @@ int current_blas_threads() {
 
 std::string describe_blas() {
   std::string line = "BLAS:     " + blas_vendor();
+#if defined(ACCEL_BLAS_OPENBLAS)
+  // The kernels come from OpenBLAS's own choice for this CPU, or from the machine's setting.
+  if (const char* core = std::getenv("OPENBLAS_CORETYPE")) line += ", kernels set by OPENBLAS_CORETYPE=" + std::string(core);
+#endif
   if (const int threads = current_blas_threads(); threads > 0) {
     line += ", " + std::to_string(threads) + " thread(s)";
   } else {
