@@ -63,6 +63,20 @@ else()
   accel_require(CLI11 libcli11-dev cli11)
   accel_require(nlohmann_json nlohmann-json3-dev nlohmann-json)
   accel_require(BLAS libopenblas-dev openblas)
+  # BLIS beside OpenBLAS in stage 05's bench and demo (accel::blis), one thread. Its own
+  # folder holds its blis.h and a cblas.h of its own; only the toolkit's wrapper sees them.
+  find_path(ACCEL_BLIS_INCLUDE_DIR blis.h PATH_SUFFIXES "${CMAKE_LIBRARY_ARCHITECTURE}/blis-serial" blis-serial blis
+            NO_CACHE)
+  find_library(ACCEL_BLIS_LIBRARY blis PATH_SUFFIXES blis-serial NO_CACHE)
+  if(NOT ACCEL_BLIS_INCLUDE_DIR OR NOT ACCEL_BLIS_LIBRARY)
+    if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+      message(FATAL_ERROR "BLIS was not found. Install it with\n"
+                          "  Debian/Ubuntu: sudo apt-get install libblis-serial-dev\n"
+                          "or run ./lab setup, which installs everything the course needs.")
+    endif()
+    message(STATUS "BLIS was not found: stage 05 compares its packed GEMM with ${ACCEL_BLAS_VENDOR} alone "
+                   "(brew install blis to add it)")
+  endif()
   # The grader's sandbox for student code (grader/src/sandbox.hpp): libseccomp on Linux.
   # Other systems have no seccomp; there the grader says what it cannot enforce.
   if(CMAKE_SYSTEM_NAME STREQUAL "Linux")

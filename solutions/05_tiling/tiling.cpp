@@ -151,6 +151,15 @@ void pack_b(const float* B, std::size_t ldb, std::size_t kc, std::size_t nc, flo
   for (std::size_t j = 0; j < nc; j += kNR) {
     const std::size_t cols = std::min(kNR, nc - j);
     float* panel = packed + j * kc;
+    if (cols == kNR) {  // a whole micro-panel: a row of NR floats is kVecs vectors (a call to memcpy is not free)
+      for (std::size_t k = 0; k < kc; ++k) {
+#pragma GCC unroll 4
+        for (std::size_t v = 0; v < kVecs; ++v) {
+          Simd::store(panel + k * kNR + v * Simd::kLanes, Simd::load(B + k * ldb + j + v * Simd::kLanes));
+        }
+      }
+      continue;
+    }
     for (std::size_t k = 0; k < kc; ++k) {
       std::copy_n(B + k * ldb + j, cols, panel + k * kNR);
       std::fill(panel + k * kNR + cols, panel + (k + 1) * kNR, 0.0f);

@@ -2,9 +2,10 @@
 //   transpose_naive, the seed's plain tiled loop and transpose_blocked (by tile) against a copy,
 //   matmul_tiled (by tile) and matmul_packed against a local i-k-j loop and OpenBLAS;
 //   matmul_tiled's two halves alone (local: tiles with one k per pass, four k's without tiles).
-//   OPENBLAS_NUM_THREADS=1 build/<preset>/bin/stage05_bench --benchmark_filter='matmul_(packed|openblas)'
-// The i-k-j loop and the OpenBLAS call are local baselines; BLAS is linked into this bench
-// and the demo only, never into the stage library. OpenBLAS runs on one thread here.
+//   OPENBLAS_NUM_THREADS=1 build/<preset>/bin/stage05_bench --benchmark_filter='matmul_(packed|openblas|blis)'
+// The i-k-j loop and the OpenBLAS and BLIS calls are local baselines; BLAS is linked into
+// this bench and the demo only, never into the stage library. Both libraries run on one
+// thread here; the context names the kernels each chose.
 
 #include <algorithm>
 #include <cstddef>
@@ -20,6 +21,8 @@
 #endif
 
 #include "accel/bench.hpp"
+#include "accel/blas_info.hpp"
+#include "accel/blis_gemm.hpp"
 #include "accel/tensor.hpp"
 #include "accel/todo.hpp"
 #include "ikj_baseline.hpp"
@@ -162,10 +165,19 @@ void BM_matmul_ikj_four_k(benchmark::State& state) {
 void BM_matmul_packed(benchmark::State& state) {
   square(state, [](const float* a, const float* b, float* c, std::size_t n) { s05::matmul_packed(a, b, c, n, n, n); });
 }
+void BM_matmul_blis(benchmark::State& state) {
+#if defined(ACCEL_HAVE_BLIS)
+  state.SetLabel("BLIS kernels: " + accel::blis_kernels());
+  square(state, [](const float* a, const float* b, float* c, std::size_t n) { accel::blis_sgemm(a, b, c, n, n, n); });
+#else
+  state.SkipWithError("BLIS is not installed here");
+#endif
+}
 void BM_matmul_openblas(benchmark::State& state) {
 #if defined(ACCEL_BLAS_OPENBLAS)
   openblas_set_num_threads(1);
 #endif
+  state.SetLabel(accel::blas_vendor());  // OpenBLAS names the kernels it runs
   square(state, [](const float* a, const float* b, float* c, std::size_t n) { matmul_blas(a, b, c, n, n, n); });
 }
 
@@ -180,6 +192,8 @@ BENCHMARK(BM_matmul_ikj_four_k)->Arg(256)->Arg(1024)->Arg(2048)->Unit(benchmark:
 BENCHMARK(BM_matmul_packed)->Arg(64)->Arg(128)->Arg(255)->Arg(512)->Arg(1000)->Arg(1024)->Arg(2048)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_matmul_openblas)->Arg(64)->Arg(128)->Arg(255)->Arg(512)->Arg(1000)->Arg(1024)->Arg(2048)
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_matmul_blis)->Arg(64)->Arg(128)->Arg(255)->Arg(512)->Arg(1000)->Arg(1024)->Arg(2048)
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace
