@@ -216,7 +216,9 @@ int main(int argc, char** argv) {
   app.add_option("--test-timeout", test_timeout, "Seconds per test group's process (default: the rubric's)")->check(CLI::PositiveNumber);
   app.add_option("--bench-timeout", bench_timeout, "Seconds per benchmark process (default: the rubric's)")->check(CLI::PositiveNumber);
   app.add_flag("--audit", audit_only, "Only check each stage's rules on its library; exit 1 when one is broken");
-  app.add_option("--expect-use", expected_uses, "With --audit: NN:category a stage must use, e.g. 03:blas (repeatable)");
+  app.add_option("--expect-use", expected_uses,
+                 "With --audit: NN:category a stage must use, e.g. 03:blas, or * for every category the rubric "
+                 "lets each stage use (repeatable)");
   app.add_flag("--check-rubric", check_rubric, "Check the rubric's expected test counts against the test binaries");
   auto* json_option = app.add_option("--json", json_file, "Also write Gradescope results.json to this file");
   auto* junit_option = app.add_option("--junit", junit_file, "Also write JUnit XML to this file");

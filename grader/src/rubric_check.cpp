@@ -24,10 +24,16 @@ int audit_and_report(const std::vector<const Stage*>& stages, const GradeOptions
     const std::string source = StageSource{stage->id, stage->name}.relative_source().string();
     for (const Violation& violation : *violations) out << describe(violation, stage->id, source) << '\n';
     problems += int(violations->size());
+    std::vector<std::string> categories;  // what this stage must use
     for (const std::string& expected : expected_uses) {
       const auto colon = expected.find(':');
-      if (expected.substr(0, colon) != stage->id) continue;
-      const std::string category = expected.substr(colon + 1);
+      if (expected == "*") {
+        categories.insert(categories.end(), stage->may_call.begin(), stage->may_call.end());
+      } else if (expected.substr(0, colon) == stage->id) {
+        categories.push_back(expected.substr(colon + 1));
+      }
+    }
+    for (const std::string& category : categories) {
       if (std::ranges::find(used, category) == used.end()) {
         out << "stage " << stage->id << " does not use " << category << ", which it must\n";
         ++problems;

@@ -7,27 +7,24 @@
 
 namespace accel::stage01 {
 
-void matmul_ijk([[maybe_unused]] const float* A, [[maybe_unused]] const float* B, [[maybe_unused]] float* C,
-                [[maybe_unused]] std::size_t M, [[maybe_unused]] std::size_t N, [[maybe_unused]] std::size_t K) {
-  ACCEL_TODO("01", "matmul_ijk");
+void matmul_ijk(const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K) {
+  ACCEL_TODO();
 }
 
-void matmul_ikj([[maybe_unused]] const float* A, [[maybe_unused]] const float* B, [[maybe_unused]] float* C,
-                [[maybe_unused]] std::size_t M, [[maybe_unused]] std::size_t N, [[maybe_unused]] std::size_t K) {
-  ACCEL_TODO("01", "matmul_ikj");
+void matmul_ikj(const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K) {
+  ACCEL_TODO();
 }
 
-Tensor matmul([[maybe_unused]] const Tensor& a, [[maybe_unused]] const Tensor& b) {
-  ACCEL_TODO("01", "matmul");
+Tensor matmul(const Tensor& a, const Tensor& b) {
+  ACCEL_TODO();
 }
 
-void add([[maybe_unused]] std::span<const float> a, [[maybe_unused]] std::span<const float> b,
-         [[maybe_unused]] std::span<float> out) {
-  ACCEL_TODO("01", "add");
+void add(std::span<const float> a, std::span<const float> b, std::span<float> out) {
+  ACCEL_TODO();
 }
 
-void relu([[maybe_unused]] std::span<const float> x, [[maybe_unused]] std::span<float> out) {
-  ACCEL_TODO("01", "relu");
+void relu(std::span<const float> x, std::span<float> out) {
+  ACCEL_TODO();
 }
 
 }  // namespace accel::stage01

@@ -23,48 +23,45 @@
 
 namespace accel::stage02 {
 
-void add_simd([[maybe_unused]] std::span<const float> a, [[maybe_unused]] std::span<const float> b,
-              [[maybe_unused]] std::span<float> out) {
+void add_simd(std::span<const float> a, std::span<const float> b, std::span<float> out) {
 #if defined(__AVX2__) && defined(__FMA__)
   // 8 floats per step: _mm256_loadu_ps, _mm256_add_ps, _mm256_storeu_ps; then the tail.
-  ACCEL_TODO("02", "add_simd");
+  ACCEL_TODO();
 #elif defined(__ARM_NEON)
   // 4 floats per step: vld1q_f32, vaddq_f32, vst1q_f32; then the tail.
-  ACCEL_TODO("02", "add_simd");
+  ACCEL_TODO();
 #else
   // Scalar fallback: one float per step.
-  ACCEL_TODO("02", "add_simd");
+  ACCEL_TODO();
 #endif
 }
 
-float dot_simd([[maybe_unused]] std::span<const float> a, [[maybe_unused]] std::span<const float> b) {
+float dot_simd(std::span<const float> a, std::span<const float> b) {
 #if defined(__AVX2__) && defined(__FMA__)
   // Several __m256 accumulators, _mm256_fmadd_ps, then add them and sum the 8 lanes.
-  ACCEL_TODO("02", "dot_simd");
+  ACCEL_TODO();
 #elif defined(__ARM_NEON)
   // Several float32x4_t accumulators, vfmaq_f32, then add them and vaddvq_f32.
-  ACCEL_TODO("02", "dot_simd");
+  ACCEL_TODO();
 #else
   // Scalar fallback: several float accumulators help here too.
-  ACCEL_TODO("02", "dot_simd");
+  ACCEL_TODO();
 #endif
 }
 
-void matmul_simd([[maybe_unused]] const float* A, [[maybe_unused]] const float* B, [[maybe_unused]] float* C,
-                 [[maybe_unused]] std::size_t M, [[maybe_unused]] std::size_t N,
-                 [[maybe_unused]] std::size_t K) {
+void matmul_simd(const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K) {
 #if defined(__AVX2__) && defined(__FMA__)
   // A block of C rows × 16 columns in __m256 accumulators: _mm256_broadcast_ss for A,
   // _mm256_loadu_ps for B, _mm256_fmadd_ps; _mm256_maskload_ps/_mm256_maskstore_ps or
   // a scalar loop for the edge columns.
-  ACCEL_TODO("02", "matmul_simd");
+  ACCEL_TODO();
 #elif defined(__ARM_NEON)
   // A block of C rows × 16 columns in float32x4_t accumulators: vfmaq_laneq_f32 (or
   // vfmaq_n_f32) with A, vld1q_f32 for B; a scalar loop for the edge columns.
-  ACCEL_TODO("02", "matmul_simd");
+  ACCEL_TODO();
 #else
   // Scalar fallback: the i-k-j loop of stage 01 is fine here.
-  ACCEL_TODO("02", "matmul_simd");
+  ACCEL_TODO();
 #endif
 }
 

@@ -8,24 +8,23 @@
 
 namespace accel::stage03 {
 
-void gemm([[maybe_unused]] Transpose trans_a, [[maybe_unused]] Transpose trans_b, [[maybe_unused]] std::size_t M,
-          [[maybe_unused]] std::size_t N, [[maybe_unused]] std::size_t K, [[maybe_unused]] float alpha,
-          [[maybe_unused]] const float* A, [[maybe_unused]] std::size_t lda, [[maybe_unused]] const float* B,
-          [[maybe_unused]] std::size_t ldb, [[maybe_unused]] float beta, [[maybe_unused]] float* C,
-          [[maybe_unused]] std::size_t ldc) {
-  ACCEL_TODO("03", "gemm");
+void gemm(Transpose trans_a, Transpose trans_b, std::size_t M, std::size_t N, std::size_t K, float alpha,
+          const float* A, std::size_t lda, const float* B,
+          std::size_t ldb, float beta, float* C,
+          std::size_t ldc) {
+  ACCEL_TODO();
 }
 
-Tensor matmul_blas([[maybe_unused]] const Tensor& a, [[maybe_unused]] const Tensor& b) {
-  ACCEL_TODO("03", "matmul_blas");
+Tensor matmul_blas(const Tensor& a, const Tensor& b) {
+  ACCEL_TODO();
 }
 
-Tensor linear([[maybe_unused]] const Tensor& x, [[maybe_unused]] const Tensor& W, [[maybe_unused]] const Tensor& bias) {
-  ACCEL_TODO("03", "linear");
+Tensor linear(const Tensor& x, const Tensor& W, const Tensor& bias) {
+  ACCEL_TODO();
 }
 
-std::size_t set_blas_threads([[maybe_unused]] std::size_t n) {
-  ACCEL_TODO("03", "set_blas_threads");
+std::size_t set_blas_threads(std::size_t n) {
+  ACCEL_TODO();
 }
 
 }  // namespace accel::stage03

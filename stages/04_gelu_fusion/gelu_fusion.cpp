@@ -19,44 +19,43 @@
 
 namespace accel::stage04 {
 
-Tensor gelu_unfused([[maybe_unused]] const Tensor& x) {
-  ACCEL_TODO("04", "gelu_unfused");
+Tensor gelu_unfused(const Tensor& x) {
+  ACCEL_TODO();
 }
 
-void gelu_fused([[maybe_unused]] std::span<const float> x, [[maybe_unused]] std::span<float> out) {
-  ACCEL_TODO("04", "gelu_fused");
+void gelu_fused(std::span<const float> x, std::span<float> out) {
+  ACCEL_TODO();
 }
 
 // The preprocessor picks the path this file is compiled for (accel::simd_path() in
 // accel/cpu_info.hpp tells you which one that is). Fill in the branch your machine takes;
 // the scalar fallback only has to be correct.
-void gelu_fused_simd([[maybe_unused]] std::span<const float> x, [[maybe_unused]] std::span<float> out) {
+void gelu_fused_simd(std::span<const float> x, std::span<float> out) {
 #if defined(__AVX2__) && defined(__FMA__)
   // AVX2+FMA: 8 floats per __m256 (_mm256_loadu_ps, _mm256_fmadd_ps, ...), then the tail.
-  ACCEL_TODO("04", "gelu_fused_simd");
+  ACCEL_TODO();
 #elif defined(__ARM_NEON) && defined(__aarch64__)
   // NEON: 4 floats per float32x4_t (vld1q_f32, vfmaq_f32, ...), then the tail.
-  ACCEL_TODO("04", "gelu_fused_simd");
+  ACCEL_TODO();
 #else
   // No SIMD on this build: the same algorithm one element at a time.
-  ACCEL_TODO("04", "gelu_fused_simd");
+  ACCEL_TODO();
 #endif
 }
 
 // The branches above are the ones accel::simd_path() names.
 const char* gelu_fused_simd_path() { return accel::simd_path(); }
 
-void bias_gelu([[maybe_unused]] std::span<const float> x, [[maybe_unused]] std::span<const float> bias,
-               [[maybe_unused]] std::span<float> out) {
-  ACCEL_TODO("04", "bias_gelu");
+void bias_gelu(std::span<const float> x, std::span<const float> bias, std::span<float> out) {
+  ACCEL_TODO();
 }
 
-std::size_t traffic_bytes_unfused([[maybe_unused]] std::size_t n) {
-  ACCEL_TODO("04", "traffic_bytes_unfused");
+std::size_t traffic_bytes_unfused(std::size_t n) {
+  ACCEL_TODO();
 }
 
-std::size_t traffic_bytes_fused([[maybe_unused]] std::size_t n) {
-  ACCEL_TODO("04", "traffic_bytes_fused");
+std::size_t traffic_bytes_fused(std::size_t n) {
+  ACCEL_TODO();
 }
 
 }  // namespace accel::stage04

@@ -25,7 +25,7 @@
 #include "accel/blis_gemm.hpp"
 #include "accel/tensor.hpp"
 #include "accel/todo.hpp"
-#include "ikj_baseline.hpp"
+#include "accel/lesson.hpp"
 #include "tiling.hpp"
 
 namespace {
@@ -147,7 +147,7 @@ void square(benchmark::State& state, Kernel kernel) {
 }
 
 void BM_matmul_ikj(benchmark::State& state) {
-  square(state, s05::matmul_ikj_baseline);
+  square(state, accel::lesson::matmul_ikj);
 }
 void BM_matmul_tiled(benchmark::State& state) {
   const auto tile = std::size_t(state.range(1));

@@ -41,7 +41,7 @@
 #include "accel/table.hpp"
 #include "accel/tensor.hpp"
 #include "accel/todo.hpp"
-#include "ikj_baseline.hpp"
+#include "accel/lesson.hpp"
 #include "tiling.hpp"
 
 using namespace accel;
@@ -49,17 +49,8 @@ namespace s05 = accel::stage05;
 
 namespace {
 
-// ---- baselines (i-k-j: ikj_baseline.hpp) ----
+// ---- baselines (i-j-k and i-k-j: accel/lesson.hpp) ----
 
-[[gnu::noinline]] void matmul_ijk(const float* A, const float* B, float* C, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t j = 0; j < n; ++j) {
-      float sum = 0.0f;
-      for (std::size_t k = 0; k < n; ++k) sum += A[i * n + k] * B[k * n + j];
-      C[i * n + j] = sum;
-    }
-  }
-}
 void matmul_openblas(const float* A, const float* B, float* C, std::size_t n) {
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, int(n), int(n), int(n), 1.0f, A, int(n), B, int(n), 0.0f, C,
               int(n));
@@ -68,71 +59,6 @@ void matmul_openblas(const float* A, const float* B, float* C, std::size_t n) {
 void packed(const float* A, const float* B, float* C, std::size_t n) { s05::matmul_packed(A, B, C, n, n, n); }
 auto tiled(std::size_t tile) {
   return [tile](const float* A, const float* B, float* C, std::size_t n) { s05::matmul_tiled(A, B, C, n, n, n, tile); };
-}
-
-// One core's FMA peak with one vector type: Chains independent accumulators (enough to
-// cover latency × pipes), no memory; the best of 15 short runs, the core undisturbed.
-template <int Chains, typename Splat, typename Fma>
-double fma_peak_gflops(int lanes, Splat splat, Fma fma) {
-  using Vec = decltype(splat(0.0f));
-  constexpr long kSteps = 100'000;
-  double best_ms = 1e30;
-  float sink = 0.0f;
-  for (int run = 0; run < 15; ++run) {
-    Vec acc[Chains];
-#pragma GCC unroll 32
-    for (int c = 0; c < Chains; ++c) acc[c] = splat(float(c));  // distinct, or the compiler merges them
-    const Vec x = splat(0.999999f), y = splat(1e-7f);
-    const auto start = std::chrono::steady_clock::now();
-    for (long step = 0; step < kSteps; ++step) {
-#pragma GCC unroll 32
-      for (int c = 0; c < Chains; ++c) acc[c] = fma(acc[c], x, y);
-    }
-    const std::chrono::duration<double, std::milli> elapsed = std::chrono::steady_clock::now() - start;
-    best_ms = std::min(best_ms, elapsed.count());
-    for (const Vec& v : acc) {
-      float lane0;
-      std::memcpy(&lane0, &v, sizeof lane0);
-      sink += lane0;
-    }
-  }
-  if (sink == 42.0f) std::cout << ' ';  // keeps the chains alive
-  return gflops_per_second(2.0 * lanes * Chains * double(kSteps), best_ms);
-}
-
-// "AVX-512: 143.2 GFLOP/s, 256-bit: 85.1 GFLOP/s" for the vector widths this build has.
-std::string fma_peaks(double* widest) {
-  std::string text;
-  auto add = [&](const std::string& name, double gflops) {
-    if (*widest == 0) *widest = gflops;
-    text += (text.empty() ? "" : ", ") + name + " FMAs " + fixed(gflops, 1) + " GFLOP/s";
-  };
-#if defined(__AVX512F__)
-  add("512-bit", fma_peak_gflops<16>(16, [](float v) { return _mm512_set1_ps(v); },
-                                     [](__m512 a, __m512 b, __m512 c) { return _mm512_fmadd_ps(a, b, c); }));
-#endif
-#if defined(__AVX2__) && defined(__FMA__)
-  add("256-bit", fma_peak_gflops<12>(8, [](float v) { return _mm256_set1_ps(v); },
-                                     [](__m256 a, __m256 b, __m256 c) { return _mm256_fmadd_ps(a, b, c); }));
-#elif defined(__ARM_NEON) && defined(__aarch64__)
-  add("128-bit", fma_peak_gflops<16>(4, [](float v) { return vdupq_n_f32(v); },
-                                     [](float32x4_t a, float32x4_t b, float32x4_t c) { return vfmaq_f32(c, a, b); }));
-#endif
-  return text.empty() ? "not measured (no vector FMA in this build)" : text;
-}
-
-// Median ms per call of fn: 5 samples (3 for calls over a second), each of enough calls to
-// last about 50 ms, so a fast kernel is not timed one cold call at a time.
-template <typename Fn>
-double median_ms(const Profiler& profiler, Fn&& fn) {
-  const auto start = std::chrono::steady_clock::now();
-  fn();
-  const double first = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  const int calls = std::clamp(int(50.0 / std::max(first, 1e-3)), 1, 10000);
-  const double ms = profiler.measure_latency([&] {
-    for (int c = 0; c < calls; ++c) fn();
-  }, 0, first > 1000 ? 3 : 5);
-  return ms / calls;
 }
 
 std::string kib(std::size_t bytes) { return std::to_string(bytes / 1024) + " KiB"; }
@@ -328,8 +254,7 @@ int main() try {
   std::cout << "L1d model: " << describe(l1) << "\nL2 model:  " << describe(l2) << "\nmatmul_packed micro-kernel: "
             << s05::micro_kernel_path() << '\n';
   double peak = 0;
-  std::cout << "FMA peak of one core: " << fma_peaks(&peak) << "\n\n";
-  const Profiler profiler;
+  std::cout << "FMA peak of one core: " << lesson::fma_peaks_text(&peak) << "\n\n";
 
   // ---- 1. transpose ----
   {
@@ -342,7 +267,7 @@ int main() try {
     double naive_ms = 0;
     for (const std::size_t tile : {n, std::size_t{8}, std::size_t{16}, std::size_t{32}, std::size_t{64}}) {
       const bool naive = tile == n;  // one n×n block: the naive loop's order
-      const double ms = median_ms(profiler, [&] {
+      const double ms = lesson::median_ms([&] {
         if (naive) {
           s05::transpose_naive(in.data(), out.data(), n, n);
         } else {
@@ -369,7 +294,7 @@ int main() try {
   std::cout << "choose_tile: matmul_tiled at n = " << kSweepN << " for each candidate tile\n";
   const Tensor a = Tensor::random({kSweepN, kSweepN}, 1), b = Tensor::random({kSweepN, kSweepN}, 2);
   Tensor c({kSweepN, kSweepN});
-  const double ikj_ms = median_ms(profiler, [&] { s05::matmul_ikj_baseline(a.data(), b.data(), c.data(), kSweepN); });
+  const double ikj_ms = lesson::median_ms([&] { lesson::matmul_ikj(a.data(), b.data(), c.data(), kSweepN); });
   const double sweep_ikj = gflops_per_second(matmul_cost(kSweepN, kSweepN, kSweepN).flops, ikj_ms);
   const s05::TileChoice choice = s05::choose_tile(kSweepN, candidates, 3);
   Table sweep({"tile T", "3·T²·4 bytes", "fits in", "GFLOP/s", "vs i-k-j", ""});
@@ -396,10 +321,10 @@ int main() try {
     Tensor z({n, n});
     const double flops = matmul_cost(n, n, n).flops;
     auto rate = [&](auto kernel) {
-      return gflops_per_second(flops, median_ms(profiler, [&] { kernel(x.data(), y.data(), z.data(), n); }));
+      return gflops_per_second(flops, lesson::median_ms([&] { kernel(x.data(), y.data(), z.data(), n); }));
     };
-    const std::string ijk = n <= 512 ? fixed(rate(matmul_ijk), 2) : "-";  // 2048: minutes
-    const double ikj = rate(s05::matmul_ikj_baseline), tiled_rate = rate(tiled(choice.best_tile));
+    const std::string ijk = n <= 512 ? fixed(rate(lesson::matmul_ijk), 2) : "-";  // 2048: minutes
+    const double ikj = rate(lesson::matmul_ikj), tiled_rate = rate(tiled(choice.best_tile));
     const double packed_rate = rate(packed), blas = rate(matmul_openblas);
     ladder.add_row({std::to_string(n), ijk, fixed(ikj, 1), fixed(tiled_rate, 1), fixed(packed_rate, 1), fixed(blas, 1),
                     fixed(packed_rate / blas, 2) + "x", peak > 0 ? fixed(100 * packed_rate / peak, 0) + "%" : "-"});
@@ -433,15 +358,15 @@ int main() try {
                                     fixed(100 * h.l1.miss_rate(), 2) + "%",
                                     fixed(1000 * double(h.l1.misses()) / fmas, 1),
                                     fixed(1000 * double(h.l2.misses()) / fmas, 2),
-                                    fixed(gflops_per_second(2 * fmas, median_ms(profiler, call)), 1)};
+                                    fixed(gflops_per_second(2 * fmas, lesson::median_ms(call)), 1)};
     if (counters) {
       row.push_back(fixed(1000 * l1_counter.count(call) / fmas, 1));
       row.push_back(fixed(1000 * llc_counter.count(call) / fmas, 2));
     }
     model.add_row(row);
   };
-  model_row("i-j-k", matmul_ijk, [&](Hierarchy& h) { replay_ijk(h, x.data(), y.data(), z.data(), kModelN); });
-  model_row("i-k-j", s05::matmul_ikj_baseline, [&](Hierarchy& h) {
+  model_row("i-j-k", lesson::matmul_ijk, [&](Hierarchy& h) { replay_ijk(h, x.data(), y.data(), z.data(), kModelN); });
+  model_row("i-k-j", lesson::matmul_ikj, [&](Hierarchy& h) {
     for (std::size_t i = 0; i < kModelN * kModelN; ++i) h.touch(z.data() + i);
     replay_ikj_block(h, x.data(), y.data(), z.data(), kModelN, 0, kModelN, 0, kModelN, 0, kModelN);
   });

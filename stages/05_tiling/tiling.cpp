@@ -26,56 +26,48 @@
 
 namespace accel::stage05 {
 
-void transpose_naive([[maybe_unused]] const float* in, [[maybe_unused]] float* out, [[maybe_unused]] std::size_t rows,
-                     [[maybe_unused]] std::size_t cols) {
-  ACCEL_TODO("05", "transpose_naive");
+void transpose_naive(const float* in, float* out, std::size_t rows, std::size_t cols) {
+  ACCEL_TODO();
 }
 
-void transpose_blocked([[maybe_unused]] const float* in, [[maybe_unused]] float* out,
-                       [[maybe_unused]] std::size_t rows, [[maybe_unused]] std::size_t cols,
-                       [[maybe_unused]] std::size_t tile) {
-  ACCEL_TODO("05", "transpose_blocked");
+void transpose_blocked(const float* in, float* out, std::size_t rows, std::size_t cols, std::size_t tile) {
+  ACCEL_TODO();
 }
 
-void matmul_tiled([[maybe_unused]] const float* A, [[maybe_unused]] const float* B, [[maybe_unused]] float* C,
-                  [[maybe_unused]] std::size_t M, [[maybe_unused]] std::size_t N, [[maybe_unused]] std::size_t K,
-                  [[maybe_unused]] std::size_t tile) {
-  ACCEL_TODO("05", "matmul_tiled");
+void matmul_tiled(const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K,
+                  std::size_t tile) {
+  ACCEL_TODO();
 }
 
-TileChoice choose_tile([[maybe_unused]] std::size_t n, [[maybe_unused]] std::span<const std::size_t> candidates,
-                       [[maybe_unused]] int repetitions) {
+TileChoice choose_tile(std::size_t n, std::span<const std::size_t> candidates, int repetitions) {
   // accel::Tensor::random for the inputs, accel::Profiler::measure_latency for the median
   // (accel/profiler.hpp also has matmul_cost and gflops_per_second).
-  ACCEL_TODO("05", "choose_tile");
+  ACCEL_TODO();
 }
 
-Blocking packed_blocking([[maybe_unused]] const CacheGeometry& l1d, [[maybe_unused]] const CacheGeometry& l2,
-                         [[maybe_unused]] std::size_t l3_bytes) {
+Blocking packed_blocking(const CacheGeometry& l1d, const CacheGeometry& l2, std::size_t l3_bytes) {
   // mr and nr are your micro-kernel's register block: decide them first (see the README).
   // CacheGeometry (accel/cache_model.hpp) has size_bytes, line_bytes, ways and sets().
-  ACCEL_TODO("05", "packed_blocking");
+  ACCEL_TODO();
 }
 
-void matmul_packed([[maybe_unused]] const float* A, [[maybe_unused]] const float* B, [[maybe_unused]] float* C,
-                   [[maybe_unused]] std::size_t M, [[maybe_unused]] std::size_t N,
-                   [[maybe_unused]] std::size_t K) {
+void matmul_packed(const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K) {
 #if defined(__AVX512F__)
   // 32 zmm registers of 16 floats (__m512): e.g. a 12×32 block of C in 24 accumulators,
   // _mm512_loadu_ps for B, _mm512_set1_ps for A, _mm512_fmadd_ps. (The AVX2 kernel below
   // also compiles here, at about half the speed.)
-  ACCEL_TODO("05", "matmul_packed");
+  ACCEL_TODO();
 #elif defined(__AVX2__) && defined(__FMA__)
   // 16 ymm registers of 8 floats (__m256): a 6×16 block of C in 12 accumulators,
   // _mm256_loadu_ps for B, _mm256_broadcast_ss for A, _mm256_fmadd_ps.
-  ACCEL_TODO("05", "matmul_packed");
+  ACCEL_TODO();
 #elif defined(__ARM_NEON) && defined(__aarch64__)
   // 32 registers of 4 floats (float32x4_t): an 8×12 block of C in 24 accumulators,
   // vld1q_f32 for B, vfmaq_laneq_f32 (or vfmaq_n_f32) with A.
-  ACCEL_TODO("05", "matmul_packed");
+  ACCEL_TODO();
 #else
   // Scalar fallback: a 4×4 block of C in 16 float accumulators.
-  ACCEL_TODO("05", "matmul_packed");
+  ACCEL_TODO();
 #endif
 }
 

@@ -1,6 +1,7 @@
 #pragma once
-// The one body of every student stub: ACCEL_TODO("01", "matmul_ijk") throws
-// accel::NotImplemented, whose message names the stage, the function and the lesson.
+// The one body of every student stub: ACCEL_TODO() throws accel::NotImplemented, whose
+// message names the stage, the function and the lesson ("stage 01: matmul_ijk is not
+// implemented yet (TODO in stages/01_naive_loops/naive_loops.cpp; ...)").
 
 #include <stdexcept>
 #include <string>
@@ -19,9 +20,20 @@ class NotImplemented : public std::logic_error {
 
 }  // namespace accel
 
-// ACCEL_STAGE_SOURCE ("stages/01_naive_loops/naive_loops.cpp") is defined by the build
-// for each stage library.
+// The build defines ACCEL_STAGE ("01") and ACCEL_STAGE_SOURCE
+// ("stages/01_naive_loops/naive_loops.cpp") for each stage library; the function is the
+// one the stub is the body of.
+#ifndef ACCEL_STAGE
+#define ACCEL_STAGE "00"
+#endif
 #ifndef ACCEL_STAGE_SOURCE
 #define ACCEL_STAGE_SOURCE "stages/<stage>/<file>.cpp"
 #endif
-#define ACCEL_TODO(stage, function) ::accel::not_implemented(stage, function, ACCEL_STAGE_SOURCE)
+// A member function names its class: ACCEL_TODO("MlpWorkspace::hidden").
+#define ACCEL_TODO(...) \
+  ::accel::not_implemented(ACCEL_STAGE, ::accel::todo_name(__func__ __VA_OPT__(, ) __VA_ARGS__), ACCEL_STAGE_SOURCE)
+
+namespace accel {
+constexpr std::string_view todo_name(std::string_view function) { return function; }
+constexpr std::string_view todo_name(std::string_view, std::string_view name) { return name; }
+}  // namespace accel
