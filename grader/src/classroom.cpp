@@ -106,7 +106,7 @@ std::size_t grade_class(const ClassRun& run, const Rubric& rubric, const GradeSu
       }
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
       if (problem.empty()) {
-        std::ofstream(results) << results_json(checks, seconds, "");
+        std::ofstream(results) << results_json(checks, seconds, "", rubric.speed_visibility);
         ++graded;
       }
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

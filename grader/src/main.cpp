@@ -2,6 +2,7 @@
 //   grader                                grade the build this grader belongs to
 //   grader --submission DIR               grade a student's copy (DIR/stages/...), built hermetically
 //   grader --class DIR                    grade every student folder in DIR: a gradebook
+//   grader --upload DIR                   grade an autograder's upload: the stage sources found in DIR
 //   grader --status                       a student's progress: each function passing, TODO or failing
 //   grader --audit                        only check the stages' rules on their libraries
 //   grader --check-rubric                 check that the rubric's test counts match the test binaries
@@ -40,6 +41,7 @@
 #include "rubric.hpp"
 #include "rubric_check.hpp"
 #include "text.hpp"
+#include "upload.hpp"
 
 #if defined(__APPLE__)
 #include <mach-o/dyld.h>
@@ -161,6 +163,19 @@ int describe_lessons(const std::vector<const Stage*>& stages, bool print, bool u
   return differing == 0 ? 0 : 1;
 }
 
+// "Upload:   took stages/01_naive_loops/naive_loops.cpp (from naive_loops.cpp)" lines, and
+// what was left out; a clear sentence when nothing could be taken.
+std::string upload_text(const Upload& upload) {
+  std::string text;
+  for (const std::string& taken : upload.taken) text += "Upload:   took " + taken + "\n";
+  for (const std::string& problem : upload.problems) text += "Upload:   " + problem + "\n";
+  if (upload.empty()) {
+    text += "Upload:   no stage source was found in it: upload your stages/NN_slug/slug.cpp files "
+            "(naive_loops.cpp, simd_intrinsics.cpp, ...) or your whole stages folder\n";
+  }
+  return text;
+}
+
 // The report's line on what the speed checks were judged against.
 std::string speed_bars_text(bool reference_here, const std::optional<Calibration>& calibration,
                             const fs::path& calibration_file) {
@@ -185,7 +200,7 @@ std::string speed_bars_text(bool reference_here, const std::optional<Calibration
 int main(int argc, char** argv) {
   CLI::App app{"Grade the course's stages: build them, check their rules, run their tests and speed checks, "
                "and print a score table."};
-  std::string bin_dir, lib_dir, build, json_file, submission, build_dir;
+  std::string bin_dir, lib_dir, build, json_file, submission, build_dir, upload;
   std::string rubric_file = ACCEL_SOURCE_DIR "/grader/rubric.json";
   std::vector<std::string> stage_args, expected_uses;
   std::string class_dir, junit_file, only_check;
@@ -204,6 +219,14 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingDirectory)
       ->excludes(bin_option)
       ->excludes(build_option);
+  auto* upload_option =
+      app.add_option("--upload", upload,
+                     "Grade an upload as an autograder gets it (Gradescope's /autograder/submission): the stage "
+                     "sources found anywhere in it")
+          ->check(CLI::ExistingDirectory)
+          ->excludes(bin_option)
+          ->excludes(build_option)
+          ->excludes(submission_option);
   app.add_option("--build-dir", build_dir, "Build tree for --submission (default: <source>/build/submission)");
   app.add_option("--lib-dir", lib_dir, "Directory with libstageNN.a for the rule check (default: <bin-dir>/../lib)");
   app.add_flag("--no-build", no_build, "Grade the programs as they are, without building them first");
@@ -230,6 +253,7 @@ int main(int argc, char** argv) {
       ->excludes(bin_option)
       ->excludes(build_option)
       ->excludes(submission_option)
+      ->excludes(upload_option)
       ->excludes(json_option)
       ->excludes(junit_option)
       ->excludes(status_option);
@@ -248,7 +272,7 @@ int main(int argc, char** argv) {
       "--calibrate", calibrate,
       "Grade, timing the reference beside every speed check, and write its speedups to the --calibration file "
       "(run on the grading machine; ./lab release ships the file with the handout)");
-  calibrate_option->excludes(submission_option)->excludes(status_option);
+  calibrate_option->excludes(submission_option)->excludes(status_option)->excludes(upload_option);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -291,7 +315,8 @@ int main(int argc, char** argv) {
   const BuildTools tools{ACCEL_CMAKE_COMMAND, ACCEL_MAKE_PROGRAM, ACCEL_SOURCE_DIR, ACCEL_ARCH};
   GradeOptions options = options_from(rubric);
   fs::path tree;  // the build tree to build in, if any
-  if (!submission.empty() || !class_dir.empty()) {
+  const bool grading_submissions = !submission.empty() || !class_dir.empty() || !upload.empty();
+  if (grading_submissions) {
     const std::string default_tree = class_dir.empty() ? "submission" : "class";
     tree = fs::absolute(build_dir.empty() ? fs::path(ACCEL_SOURCE_DIR) / "build" / default_tree : fs::path(build_dir));
     options.bin_dir = tree / "bin";
@@ -338,6 +363,7 @@ int main(int argc, char** argv) {
 
   const auto start = std::chrono::steady_clock::now();
   std::vector<CheckResult> checks;
+  std::string upload_notes;  // what an upload held: "Upload:" lines of the report
   try {
     WorkDir work_dir;
     options.work_dir = speed_options.work_dir = work_dir.path;
@@ -350,7 +376,6 @@ int main(int argc, char** argv) {
     // Submissions only: a stage still a TODO here may have been written on an Apple
     // Silicon laptop, and is graded on its NEON branch instead (see grade_neon_branch).
     std::optional<CrossBuild> cross;
-    const bool grading_submissions = !submission.empty() || !class_dir.empty();
     if (grading_submissions) {
       cross.emplace(tools, tree, work_dir.path);
       options.sources = submission_copy(tree);
@@ -387,6 +412,12 @@ int main(int argc, char** argv) {
       std::cout << "graded " << count << " students: " << (fs::path(class_dir) / "gradebook.csv").string() << '\n';
       return 0;
     }
+    if (!upload.empty()) {
+      const Upload collected = collect_upload(upload, rubric, work_dir.path / "upload");
+      upload_notes = upload_text(collected);
+      std::cerr << upload_notes;
+      submission = collected.copy.string();
+    }
     checks = grade(submission.empty() ? fs::path() : fs::path(submission));
   } catch (const Interrupted&) {
     std::cerr << "grader: interrupted\n";
@@ -406,14 +437,15 @@ int main(int argc, char** argv) {
     return !stage->speed.empty() && fs::exists(options.bin_dir / stage->reference_bench_binary);
   });
   std::ostringstream report;
-  report << accel::describe_machine() << "Graded:   " << (submission.empty() ? options.bin_dir.string() : submission)
+  report << accel::describe_machine() << upload_notes
+         << "Graded:   " << (!upload.empty() ? upload : submission.empty() ? options.bin_dir.string() : submission)
          << "\nSeed:     " << options.seed << " (grader --seed " << options.seed << " gives the same inputs)\n"
          << "Speed:    " << speed_bars_text(reference_here, calibration, calibration_file) << "\n\n";
   print_report(report, checks);
   std::cout << report.str();
   if (!json_file.empty()) {
     std::ofstream out(json_file);
-    out << results_json(checks, seconds, report.str());
+    out << results_json(checks, seconds, report.str(), rubric.speed_visibility);
     if (!out) return usage_error("cannot write " + json_file);
   }
   if (calibrate) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include <nlohmann/json.hpp>
 
@@ -92,7 +93,7 @@ std::string entry_name(const CheckResult& check) {
 }
 
 std::string results_json(const std::vector<CheckResult>& checks, double execution_seconds,
-                         const std::string& output) {
+                         const std::string& output, const std::string& speed_visibility) {
   nlohmann::json tests = nlohmann::json::array();
   for (const CheckResult& check : checks) {
     std::string text = "measured: " + check.measured + ", required: " + check.required + "\n" + check.output;
@@ -101,13 +102,33 @@ std::string results_json(const std::vector<CheckResult>& checks, double executio
                      {"score", check.points},
                      {"max_score", check.max_points},
                      {"status", check.full_marks() ? "passed" : "failed"},
+                     {"visibility", check.kind == CheckResult::Kind::tests ? "visible" : speed_visibility},
                      {"output", std::move(text)}});
   }
-  const nlohmann::json results = {{"score", total_points(checks)},
-                                  {"max_score", total_max_points(checks)},
-                                  {"output", output},
-                                  {"execution_time", static_cast<long long>(std::ceil(execution_seconds))},  // whole seconds, as in the spec
-                                  {"tests", std::move(tests)}};
+  nlohmann::json results = {{"score", total_points(checks)},
+                            {"max_score", total_max_points(checks)},
+                            {"output", output},
+                            {"execution_time", static_cast<long long>(std::ceil(execution_seconds))},  // whole seconds, as in the spec
+                            {"tests", std::move(tests)}};
+  // The leaderboard (Gradescope shows it under names the students choose): per stage, the
+  // student's speedups as a fraction of the reference's (their mean), and the GFLOP/s of the
+  // kernels the rubric names.
+  nlohmann::json leaderboard = nlohmann::json::array();
+  std::map<std::string, std::vector<double>> fractions;  // by stage
+  for (const CheckResult& check : checks) {
+    if (check.speedup > 0 && check.reference_figure > 0) fractions[check.stage].push_back(check.speedup / check.reference_figure);
+    if (!check.leaderboard.empty() && check.student_gflops > 0) {
+      leaderboard.push_back({{"name", check.leaderboard}, {"value", std::round(10 * check.student_gflops) / 10}, {"order", "desc"}});
+    }
+  }
+  for (const auto& [stage, values] : fractions) {
+    double sum = 0;
+    for (const double value : values) sum += value;
+    leaderboard.push_back({{"name", "Stage " + stage + " speed, fraction of the reference's"},
+                           {"value", std::round(100 * sum / double(values.size())) / 100},
+                           {"order", "desc"}});
+  }
+  if (!leaderboard.empty()) results["leaderboard"] = std::move(leaderboard);
   // Child output may hold invalid UTF-8; replace it rather than fail after grading ran.
   return results.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

@@ -24,9 +24,11 @@ void print_report(std::ostream& out, const std::vector<CheckResult>& checks);
 // "Stage 01 (naive_loops) correctness: matmul_ijk" / "... speed: ...": the Gradescope entry name.
 std::string entry_name(const CheckResult& check);
 
-// results.json: score, max_score, output, execution_time and one tests[] entry per check.
+// results.json: score, max_score, output, execution_time, one tests[] entry per check (the
+// speed and measurement checks with `speed_visibility`), and a leaderboard where speed was
+// measured.
 std::string results_json(const std::vector<CheckResult>& checks, double execution_seconds,
-                         const std::string& output);
+                         const std::string& output, const std::string& speed_visibility = "visible");
 
 // JUnit XML for any CI: one <testsuite> per stage, one <testcase> per check; a check under
 // full marks is a <failure> whose text is the check's output (points in the message).

@@ -152,8 +152,10 @@ SpeedCheck parse_speed_check(const json& value, const std::string& where, const 
     }
   } else {
     reject_unknown_keys(value, where,
-                        {"name", "baseline", "candidate", "reference_speedup", "points", "zero_below", "full_from"});
+                        {"name", "baseline", "candidate", "reference_speedup", "points", "zero_below", "full_from",
+                         "leaderboard"});
     check.reference_speedup = get_positive(value, where, "reference_speedup");
+    check.leaderboard = get_string(value, where, "leaderboard", /*required=*/false);
     check.points = get_positive(value, where, "points");
     check.ramp = parse_ramp(value, where, default_ramp);
   }
@@ -164,6 +166,9 @@ SpeedCheck parse_speed_check(const json& value, const std::string& where, const 
   if (!(baseline.spec == candidate.spec)) {
     fail(where, "\"" + check.baseline + "\" and \"" + check.candidate +
                     "\" time different workloads, so their ratio is not a speedup");
+  }
+  if (!check.leaderboard.empty() && candidate.spec.cost().flops <= 0) {
+    fail(where + ".leaderboard", "\"" + check.candidate + "\" does no floating-point work to rank in GFLOP/s");
   }
   return check;
 }
@@ -290,7 +295,7 @@ Rubric parse_rubric(std::string_view json_text) {
   require_object(root, where);
   reject_unknown_keys(root, where,
                      {"bench_repetitions", "test_timeout_seconds", "bench_timeout_seconds", "baseline_binary", "ramp",
-                      "stages"});
+                      "speed_visibility", "stages"});
 
   Rubric rubric;
   if (root.contains("ramp")) {
@@ -308,6 +313,14 @@ Rubric parse_rubric(std::string_view json_text) {
   rubric.test_timeout_seconds = get_positive(root, where, "test_timeout_seconds", &rubric.test_timeout_seconds);
   rubric.bench_timeout_seconds = get_positive(root, where, "bench_timeout_seconds", &rubric.bench_timeout_seconds);
   if (root.contains("baseline_binary")) rubric.baseline_binary = get_string(root, where, "baseline_binary");
+  if (root.contains("speed_visibility")) {
+    rubric.speed_visibility = get_string(root, where, "speed_visibility");
+    static const std::set<std::string> kVisibilities = {"visible", "hidden", "after_due_date", "after_published"};
+    if (!kVisibilities.contains(rubric.speed_visibility)) {
+      fail("speed_visibility", "\"" + rubric.speed_visibility +
+                                   "\" is not one of Gradescope's: visible, hidden, after_due_date, after_published");
+    }
+  }
 
   const json& stages = require_array(root, where, "stages");
   if (stages.empty()) fail("stages", "needs at least one stage");

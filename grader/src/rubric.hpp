@@ -41,6 +41,7 @@ struct SpeedCheck {
   double points = 0;
   Ramp ramp;              // over speedup ÷ the reference's speedup
   bool unscored = false;  // measured and shown (e.g. a fraction of OpenBLAS), worth no points
+  std::string leaderboard;  // a Gradescope leaderboard entry of the student's GFLOP/s, by this name
   // An overhead check instead of a speedup: the candidate's time over the baseline's, the
   // baseline being the floor of the work (e.g. a block's bare GEMM calls). All the points
   // up to max_overhead, none from twice that. The allowance is at least twice the
@@ -92,6 +93,10 @@ struct Rubric {
   double bench_timeout_seconds = 600; // per timed process
   std::string baseline_binary = "grade_baselines";
   Ramp ramp;                          // the speed checks' default
+  // Gradescope's visibility of the speed and measurement checks' results ("visible",
+  // "hidden", "after_due_date", "after_published"): an instructor may hide them until the
+  // deadline. Correctness results are always visible.
+  std::string speed_visibility = "visible";
   std::vector<Stage> stages;
 
   const Stage* find_stage(std::string_view id) const;

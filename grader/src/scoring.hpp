@@ -30,6 +30,9 @@ struct CheckResult {
   // against, and whether that was timed beside the student in this run.
   double reference_figure = 0;
   bool reference_timed_here = false;
+  double speedup = 0;          // a measured speedup check's ratio of medians
+  double student_gflops = 0;   // its candidate's rate, where the rubric puts it on the leaderboard
+  std::string leaderboard = {};  // that entry's name ("" when none)
 
   bool full_marks() const { return points >= max_points; }
 };

@@ -103,6 +103,31 @@ TEST(Report, ResultsJsonHasGradescopeShape) {
   EXPECT_EQ(results["tests"][3]["status"], "failed");
 }
 
+// Gradescope's leaderboard: each stage's speedups as a fraction of the reference's (their
+// mean), and the GFLOP/s of the checks the rubric names; speed results may be hidden.
+TEST(Report, ResultsJsonCarriesALeaderboardAndVisibility) {
+  auto checks = sample_checks();
+  EXPECT_FALSE(json::parse(results_json(checks, 1, "")).contains("leaderboard")) << "nothing was timed";
+  CheckResult packed{"05", "tiling", CheckResult::Kind::speed, "packed vs ikj", "3.0x", "-", 10, 10, "", ""};
+  packed.speedup = 3.0;
+  packed.reference_figure = 4.0;
+  packed.student_gflops = 123.456;
+  packed.leaderboard = "Stage 05 matmul_packed GFLOP/s";
+  CheckResult transpose{"05", "tiling", CheckResult::Kind::speed, "transpose", "2.0x", "-", 10, 10, "", ""};
+  transpose.speedup = 2.0;
+  transpose.reference_figure = 4.0;
+  checks.push_back(packed);
+  checks.push_back(transpose);
+  const json results = json::parse(results_json(checks, 1, "", "after_due_date"));
+  const json expected = json::parse(R"([
+    {"name": "Stage 05 matmul_packed GFLOP/s", "value": 123.5, "order": "desc"},
+    {"name": "Stage 05 speed, fraction of the reference's", "value": 0.63, "order": "desc"}])");
+  EXPECT_EQ(results["leaderboard"], expected);
+  EXPECT_EQ(results["tests"][0]["visibility"], "visible");  // correctness is always shown
+  EXPECT_EQ(results["tests"][2]["visibility"], "after_due_date");
+  EXPECT_EQ(results["tests"][4]["visibility"], "after_due_date");
+}
+
 TEST(Report, StatusShowsEachFunctionAndWhatIsNext) {
   const CheckResult passing{"01", "naive_loops", CheckResult::Kind::tests, "add", "2/2 passed", "2/2", 6, 6,
                             "all 2 tests passed", ""};

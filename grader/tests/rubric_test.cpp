@@ -72,6 +72,7 @@ TEST(Rubric, TopLevelSettingsHaveDefaults) {
   EXPECT_EQ(parsed.bench_repetitions, 7);
   EXPECT_EQ(parsed.test_timeout_seconds, 300);
   EXPECT_EQ(parsed.bench_timeout_seconds, 600);
+  EXPECT_EQ(parsed.speed_visibility, "visible");
 }
 
 TEST(Rubric, RampsHaveARubricDefaultAndAPerCheckOverride) {
@@ -218,6 +219,13 @@ const Broken kBroken[] = {
      "test_timeout_seconds: must be greater than 0, got 0"},
     {"empty binary name", [](json& r) { r["stages"][0]["test_binary"] = ""; },
      "stages[0].test_binary: must not be empty"},
+    {"unknown visibility", [](json& r) { r["speed_visibility"] = "later"; },
+     "speed_visibility: \"later\" is not one of Gradescope's: visible, hidden, after_due_date, after_published"},
+    {"leaderboard without FLOPs", [](json& r) {
+       r["stages"][0]["speed"][0]["baseline"] = "baseline/transpose_naive/2000x8000";
+       r["stages"][0]["speed"][0]["candidate"] = "student/transpose_blocked/2000x8000";
+       r["stages"][0]["speed"][0]["leaderboard"] = "GB/s";
+     }, "stages[0].speed[0].leaderboard: \"student/transpose_blocked/2000x8000\" does no floating-point work"},
     {"stage not an object", [](json& r) { r["stages"][0] = 1; }, "stages[0]: expected an object, got number"},
 };
 
