@@ -7,13 +7,7 @@
 set(handout "${WORK}/handout")
 file(REMOVE_RECURSE "${handout}")
 
-function(run what)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE out TIMEOUT 1500)
-  if(NOT code EQUAL 0)
-    message(FATAL_ERROR "${what} failed (${code}):\n${out}")
-  endif()
-  message(STATUS "${what}: done")
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/run_step.cmake")
 
 run("./lab release" "${COURSE}/lab" release "${handout}")
 if(EXISTS "${handout}/solutions")
