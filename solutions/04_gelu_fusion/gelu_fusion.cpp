@@ -10,7 +10,6 @@
 #include <stdexcept>
 #include <string>
 
-#include <unistd.h>
 
 #include "accel/cpu_info.hpp"
 
@@ -121,17 +120,8 @@ constexpr float kC5 = 1.0f / 120, kC4 = 1.0f / 24, kC3 = 1.0f / 6, kC2 = 0.5f, k
 // core is busy with the arithmetic. Both only pay when x and out do not fit in the last
 // cache level; in cache, streaming would push out the result the caller reads next.
 constexpr std::size_t kPrefetchAhead = 1024;  // floats: 4 KiB ahead of the loads
-// The L3's size from the C library (glibc reads it from CPUID once, at start-up: no file
-// reads and no allocation here, which the AllocatesNothing tests would count), at most
-// 32 MiB: a VM may report 508 MiB for a 32 MiB cache, and one core's share of a big shared
-// L3 is smaller still.
-bool streams_from_memory(std::size_t n) {
-  std::size_t last_cache = std::size_t{32} << 20;
-#if defined(_SC_LEVEL3_CACHE_SIZE)
-  if (const long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE); l3 > 0) last_cache = std::min(last_cache, std::size_t(l3));
-#endif
-  return 2 * n * sizeof(float) > last_cache;
-}
+// accel::last_cache_bytes() allocates nothing, which the AllocatesNothing tests would count.
+bool streams_from_memory(std::size_t n) { return 2 * n * sizeof(float) > accel::last_cache_bytes(); }
 
 #if defined(__AVX512F__)
 

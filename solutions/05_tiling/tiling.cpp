@@ -17,7 +17,6 @@
 #include "accel/profiler.hpp"
 #include "accel/tensor.hpp"
 
-#include <unistd.h>
 
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
 #include <immintrin.h>
@@ -312,17 +311,6 @@ void transpose_register_block(const float* in, std::size_t ld_in, float* out, st
 void finish_streaming_stores() {}
 #endif
 
-// Streaming stores pay when out does not fit the last cache level: in cache they would push
-// out the result its reader wants next. The L3 a machine reports, at most 32 MiB (a VM may
-// report 508 MiB for a 32 MiB cache), from the C library, which read it once at start-up.
-std::size_t streaming_threshold_bytes() {
-  std::size_t last_cache = std::size_t{32} << 20;
-#if defined(_SC_LEVEL3_CACHE_SIZE)
-  if (const long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE); l3 > 0) last_cache = std::min(last_cache, std::size_t(l3));
-#endif
-  return last_cache;
-}
-
 // The packing buffer, 64-byte aligned, grown when a product needs more than the last one.
 float* packing_buffer(std::size_t floats) {
   static std::unique_ptr<float[], decltype(&std::free)> buffer(nullptr, &std::free);
@@ -351,11 +339,13 @@ void transpose_blocked(const float* in, float* out, std::size_t rows, std::size_
   // Register blocks on a grid of their own, from (0, 0), so that each store of a block's row
   // starts where a cache line does when out does and rows is a multiple of a block; tiles
   // of whole blocks, walked tile by tile. A tile smaller than a block is one block.
+  // Streaming stores only when out is past the last cache: in cache they would push out
+  // the result its reader wants next.
   constexpr std::size_t R = kTransposeBlock;
   const std::size_t T = round_up(tile, R);
   const std::size_t full_rows = rows / R * R, full_cols = cols / R * R;
   const bool stream = kCanStreamTranspose && rows % R == 0 && reinterpret_cast<std::uintptr_t>(out) % 64 == 0 &&
-                      rows * cols * sizeof(float) > streaming_threshold_bytes();
+                      rows * cols * sizeof(float) > accel::last_cache_bytes();
   for (std::size_t i0 = 0; i0 < full_rows; i0 += T) {
     const std::size_t i1 = std::min(i0 + T, full_rows);
     for (std::size_t j0 = 0; j0 < full_cols; j0 += T) {

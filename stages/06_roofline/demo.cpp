@@ -254,7 +254,7 @@ struct Row {
 std::string level_of(std::size_t bytes, const CpuInfo& info) {
   if (info.l1d_bytes != 0 && bytes <= info.l1d_bytes) return "L1";
   if (info.l2_bytes != 0 && bytes <= info.l2_bytes) return "L2";
-  return info.l3_bytes != 0 && bytes <= info.l3_bytes ? "L3" : "DRAM";
+  return bytes <= accel::last_cache_bytes() ? "L3" : "DRAM";
 }
 
 // The terminal picture: log-log like the SVG, one character per cell.
@@ -339,8 +339,11 @@ int main(int argc, char** argv) try {
 
   // ---- 2. the memory roofs ----
   const std::size_t l1 = info.l1d_bytes ? info.l1d_bytes : 32 << 10, l2 = info.l2_bytes ? info.l2_bytes : 1 << 20;
-  const std::size_t l3 = info.l3_bytes ? info.l3_bytes : 32 << 20;
-  const std::size_t dram = std::max<std::size_t>(4 * l3, std::size_t{256} << 20);
+  // The L3 as far as one core can count on it (at most 32 MiB, whatever a VM reports), and
+  // 256 MiB for memory, as the grader's triad: past every course machine's last cache (the
+  // Xeon's 105 MiB included), and few enough pages that faulting them in stays quick.
+  const std::size_t l3 = accel::last_cache_bytes();
+  const std::size_t dram = std::size_t{256} << 20;
   std::cout << "STREAM triad a = b + s·c (your stream_triad_gbps), by footprint of the three arrays:\n";
   Table triads({"footprint", "fits in", "GB/s"});
   for (std::size_t bytes = 16 << 10; bytes < dram; bytes *= 4) {

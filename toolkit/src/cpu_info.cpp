@@ -1,5 +1,6 @@
 #include "accel/cpu_info.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <fstream>
 #include <sstream>
@@ -123,6 +124,14 @@ CpuInfo read_cpu_info() {
 std::string kib(std::size_t bytes) { return bytes ? std::to_string(bytes / 1024) + " KiB" : "?"; }
 
 }  // namespace
+
+std::size_t last_cache_bytes() {
+  std::size_t bytes = std::size_t{32} << 20;
+#if defined(_SC_LEVEL3_CACHE_SIZE)
+  if (const long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE); l3 > 0) bytes = std::min(bytes, std::size_t(l3));
+#endif
+  return bytes;
+}
 
 const CpuInfo& cpu_info() {
   static const CpuInfo info = read_cpu_info();
