@@ -31,6 +31,10 @@ void transpose_naive(const float* in, float* out, std::size_t rows, std::size_t 
 }
 
 void transpose_blocked(const float* in, float* out, std::size_t rows, std::size_t cols, std::size_t tile) {
+  // First the plain tiles, until the tests pass; then a register block per ISA, as in
+  // matmul_packed below: AVX2 8 rows of _mm256_loadu_ps, _mm256_unpacklo/hi_ps,
+  // _mm256_shuffle_ps, _mm256_permute2f128_ps, 8 stores; AVX-512 the same with 16 rows;
+  // NEON vtrn1q/vtrn2q_f32 on 4 rows. The plain loop finishes the edges.
   ACCEL_TODO();
 }
 
@@ -53,8 +57,9 @@ Blocking packed_blocking(const CacheGeometry& l1d, const CacheGeometry& l2, std:
 
 void matmul_packed(const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K) {
 #if defined(__AVX512F__)
-  // 32 zmm registers of 16 floats (__m512): e.g. a 12×32 block of C in 24 accumulators,
-  // _mm512_loadu_ps for B, _mm512_set1_ps for A, _mm512_fmadd_ps. (The AVX2 kernel below
+  // 32 zmm registers of 16 floats (__m512): a 14×32 block of C in 28 accumulators, 2 for
+  // the row of B, 1 for the broadcast of A (31 of 32); _mm512_loadu_ps for B,
+  // _mm512_set1_ps for A, _mm512_fmadd_ps. (The AVX2 kernel below
   // also compiles here, at about half the speed.)
   ACCEL_TODO();
 #elif defined(__AVX2__) && defined(__FMA__)

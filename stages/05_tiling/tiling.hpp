@@ -19,15 +19,18 @@ void transpose_naive(const float* in, float* out, std::size_t rows, std::size_t 
 
 // Task 1b. The same result, one tile×tile block at a time: the block's rows of `in` and
 // its rows of `out` stay in cache until the block is done. Edge blocks are partial;
-// tile may exceed rows or cols (one block then covers the whole matrix).
-// tile == 0 → std::invalid_argument.
+// tile may exceed rows or cols (one block then covers the whole matrix). Tiles alone fix
+// the caches, not the one-float loads and stores: the speed check wants each tile moved
+// in small square register blocks (8×8 floats with AVX2, 16×16 with AVX-512, 4×4 with
+// NEON), as the reference does (README, "A transpose" and its Hint 3).
+// tile == 0 → std::invalid_argument (its message says "tile").
 void transpose_blocked(const float* in, float* out, std::size_t rows, std::size_t cols, std::size_t tile);
 
 // Task 2. C = A·B with loops over tile×tile blocks of C's rows (i), C's columns (j) and
 // the inner dimension (k), and the i-k-j order of stage 01 inside a block (the seed's
 // tiled_matmul; the reference also takes four k's per pass, README Hint 4). A is M×K, B
 // is K×N, C is M×N. Blocks at the edges are partial; tile may exceed M, N or K; K = 0
-// gives C = 0. tile == 0 → std::invalid_argument.
+// gives C = 0. tile == 0 → std::invalid_argument (its message says "tile").
 void matmul_tiled(const float* A, const float* B, float* C, std::size_t M, std::size_t N, std::size_t K,
                   std::size_t tile);
 
@@ -35,8 +38,9 @@ void matmul_tiled(const float* A, const float* B, float* C, std::size_t M, std::
 // order given: time matmul_tiled on seeded random n×n matrices (one untimed warm-up
 // call, then `repetitions` timed calls; the median counts) and record it in `sweep`.
 // best_tile is the candidate with the highest GFLOP/s (the first one on a tie).
-// std::invalid_argument when n == 0, candidates is empty, a candidate is 0, or
-// repetitions < 1 — before anything is timed.
+// std::invalid_argument before anything is timed, its message naming what is wrong:
+// "n" when n == 0, "candidates" when there are none, "tile 0" for a candidate of 0,
+// "repetitions" when repetitions < 1.
 struct TileTiming {
   std::size_t tile;
   double milliseconds;  // median of the timed calls
