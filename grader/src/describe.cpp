@@ -26,7 +26,7 @@ std::string measure_subject(const MeasureCheck& check) {
   if (check.kind == "peak") return "your `peak_gflops()` against the grader's FMA probe in 256-bit vectors, side by side";
   if (check.kind == "triad_dram") return "your `stream_triad_gbps()` against the grader's triad, 256 MiB";
   if (check.kind == "triad_l2") return "your `stream_triad_gbps()` against the grader's triad, half of L2";
-  return "your `predict_seconds()`, fed your roofs, against the grader's add over a DRAM footprint";
+  return "your `predict_seconds()`, fed your roofs, against the same model fed the grader's, for an add over a DRAM footprint";
 }
 
 }  // namespace
@@ -53,7 +53,7 @@ std::string describe_stage(const Stage& stage) {
   }
   for (const MeasureCheck& check : stage.measures) {
     const bool prediction = check.kind == "prediction";
-    const std::string full = prediction ? "within " + fixed(100 * check.threshold, 0) + " % of the grader's time"
+    const std::string full = prediction ? "within " + fixed(100 * check.threshold, 0) + " % of the grader's model"
                                         : "at least " + fixed(check.threshold, 2) + "x the grader's";
     const std::string none = prediction ? fixed(200 * check.threshold, 0) + " % off or more"
                                         : "below " + fixed(check.threshold / 2, 2) + "x";

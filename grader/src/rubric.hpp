@@ -58,9 +58,11 @@ struct SpeedCheck {
 //               the widest probe is implausible
 //   triad_dram  the student's stream_triad_gbps(bytes) against the grader's triad at the
 //   triad_l2    same footprint (256 MiB, past every course machine's L3; half of L2)
-//   prediction  the student's predict_seconds for the grader's add over a DRAM footprint,
-//               fed the student's own peak and DRAM triad, against the time the grader
-//               measures right after that triad (the relative error, median of rounds)
+//   prediction  the student's predict_seconds for an add over a DRAM footprint, fed the
+//               student's own peak and DRAM triad, against the same model fed the grader's
+//               triad of the same round (the relative error, median of rounds); the add's
+//               real time is reported, not graded: how far it lands from the model is the
+//               CPU's doing
 // A ratio earns all the points from `threshold` and none below half of it; a prediction
 // all of them within `threshold` and none beyond twice it.
 struct MeasureCheck {
