@@ -10,7 +10,6 @@
 #include <stdexcept>
 #include <string>
 
-
 #include "accel/cpu_info.hpp"
 
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))

@@ -17,7 +17,6 @@
 #include "accel/profiler.hpp"
 #include "accel/tensor.hpp"
 
-
 #if defined(__AVX512F__) || (defined(__AVX2__) && defined(__FMA__))
 #include <immintrin.h>
 #elif defined(__ARM_NEON) && defined(__aarch64__)
