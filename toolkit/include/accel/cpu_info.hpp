@@ -30,6 +30,11 @@ const CpuInfo& cpu_info();
 // safe inside a timed call, and in a stage library under the grader's rules.
 std::size_t last_cache_bytes();
 
+// The cores this process may run on: the CPUs of its affinity mask on Linux (a grader or a
+// container may give it fewer than the machine has), std::thread::hardware_concurrency()
+// elsewhere; at least 1. One system call, no allocation: what a multicore kernel is timed on.
+unsigned usable_cores();
+
 // A few lines for the top of a demo or grade: CPU, ISA, caches, build. Programs that
 // link BLAS add accel::describe_blas() (accel/blas_info.hpp).
 std::string describe_machine();
