@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <atomic>
 #include <cstdint>
+#include <thread>
 #include <vector>
 
 namespace accel::baselines {
@@ -120,6 +122,47 @@ void mlp_naive(const float* x, const float* W1, const float* b1, const float* W2
   linear_naive(x, W1, b1, hidden, batch, d_model, d_ff);
   gelu_fused_scalar(hidden, activated, batch * d_ff);
   linear_naive(activated, W2, b2, y, batch, d_ff, d_model);
+}
+
+namespace {
+
+// Runs body(i, first, last) for each thread i's share of [0, n), on min(threads, n) threads.
+template <typename Body>
+void split(std::size_t n, unsigned threads, Body body) {
+  const std::size_t team = std::min<std::size_t>(threads, n);
+  auto first_of = [&](std::size_t i) { return i * (n / team) + i * (n % team) / team; };
+  std::vector<std::jthread> workers;
+  for (std::size_t i = 1; i < team; ++i) workers.emplace_back([&, i] { body(i, first_of(i), first_of(i + 1)); });
+  if (team > 0) body(0, first_of(0), first_of(1));
+}
+
+}  // namespace
+
+void triad_parallel(const float* a, const float* b, float* c, std::size_t n, unsigned threads) {
+  split(n, threads, [=](std::size_t, std::size_t first, std::size_t last) {
+    for (std::size_t i = first; i < last; ++i) c[i] = a[i] + 3.0f * b[i];
+  });
+}
+
+void scale_parallel(const float* x, float* out, std::size_t n, unsigned threads) {
+  split(n, threads, [=](std::size_t, std::size_t first, std::size_t last) {
+    for (std::size_t i = first; i < last; ++i) out[i] = 0.5f * x[i];
+  });
+}
+
+float sum_false_sharing(const float* x, std::size_t n, unsigned threads) {
+  std::vector<float> counters(std::min<std::size_t>(threads, n), 0.0f);
+  split(n, threads, [&](std::size_t t, std::size_t first, std::size_t last) {
+    // A relaxed atomic load and store are plain moves, but the compiler must do each one:
+    // a store per add, as the naive loop `counters[t] += x[i]` means.
+    std::atomic_ref<float> counter(counters[t]);
+    for (std::size_t i = first; i < last; ++i) {
+      counter.store(counter.load(std::memory_order_relaxed) + x[i], std::memory_order_relaxed);
+    }
+  });
+  float sum = 0.0f;
+  for (const float counter : counters) sum += counter;
+  return sum;
 }
 
 }  // namespace accel::baselines

@@ -48,4 +48,18 @@ void gelu_fused_scalar(const float* x, float* out, std::size_t n);
 void mlp_naive(const float* x, const float* W1, const float* b1, const float* W2, const float* b2, float* y,
                std::size_t batch, std::size_t d_model, std::size_t d_ff);
 
+// Stage 08: the grader's multicore kernels, on `threads` threads with the static partition
+// the stage teaches (thread i takes [i·n/t, (i+1)·n/t)), written as plainly as the loops above.
+
+// The memory's roof on all cores for a kernel that reads two arrays and writes one
+// (stage 06's triad, c[i] = a[i] + 3·b[i]): what add_parallel's bandwidth is judged against.
+void triad_parallel(const float* a, const float* b, float* c, std::size_t n, unsigned threads);
+
+// The roof for one array read and one written (out[i] = 0.5·x[i]): gelu_parallel's.
+void scale_parallel(const float* x, float* out, std::size_t n, unsigned threads);
+
+// Σ x[i] with each thread's counter beside the others' in one array, updated by every add:
+// the cores take turns owning the counters' cache line (false sharing).
+float sum_false_sharing(const float* x, std::size_t n, unsigned threads);
+
 }  // namespace accel::baselines

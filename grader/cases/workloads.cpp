@@ -59,6 +59,8 @@ OpCost WorkloadSpec::cost() const {
     case Kind::gelu: return {9 * a, 8 * a};  // x³ (2), ·0.044715, +x, ·√(2/π), tanh (as 1), +1, ·x, ·0.5
     case Kind::linear: return {2 * a * b * c + a * c, 4 * (a * b + c * b + c + a * c)};
     case Kind::transpose: return {0, 8 * a * b};
+    case Kind::add: return {a, 12 * a};
+    case Kind::sum: return {a, 4 * a};
     case Kind::mlp:  // two products, b1 and GELU (10 per hidden element), b2; x, W1, b1, W2, b2, y once
       return {4 * a * b * c + 10 * a * c + a * b, 4 * (2 * a * b + 2 * b * c + b + c)};
   }
@@ -66,7 +68,7 @@ OpCost WorkloadSpec::cost() const {
 }
 
 std::string WorkloadSpec::arguments() const {
-  if (kind == Kind::dot || kind == Kind::gelu) return "(n = " + std::to_string(d0) + ")";
+  if (kind == Kind::dot || kind == Kind::gelu || kind == Kind::add || kind == Kind::sum) return "(n = " + std::to_string(d0) + ")";
   if (kind == Kind::transpose) return "(" + std::to_string(d0) + " x " + std::to_string(d1) + ")";
   if (kind == Kind::mlp) {
     return "(batch " + std::to_string(d0) + ", d_model " + std::to_string(d1) + ", d_ff " + std::to_string(d2) + ")";
@@ -157,6 +159,39 @@ void MlpWorkload::prepare(std::uint64_t call) {
   scale_columns(x_base_, x, batch(), d_model(), call_key(seed_, call), scales_);
 }
 
+AddWorkload::AddWorkload(WorkloadSpec spec, std::uint64_t seed)
+    : Workload(spec),
+      a({n()}),
+      b(random_tensor({n()}, stream(seed, 2))),
+      c({n()}),
+      a_base_(random_tensor({n()}, stream(seed, 1))),
+      seed_(seed) {}
+
+void AddWorkload::prepare(std::uint64_t call) {
+  const float shift = uniform(call_key(seed_, call), -0.5f, 0.5f);
+  const float* from = a_base_.data();
+  float* to = a.data();
+  for (std::size_t i = 0; i < n(); ++i) to[i] = from[i] + shift;
+}
+
+SumWorkload::SumWorkload(WorkloadSpec spec, std::uint64_t seed) : Workload(spec), x({n()}), x_base_({n()}) {
+  if (n() > (std::size_t{1} << 20)) throw std::invalid_argument("SumWorkload: at most 2^20 elements stay exact");
+  const std::uint64_t key = stream(seed, 1);
+  for (std::size_t i = 0; i < n(); ++i) {
+    const std::uint64_t bits = mix(key + i);
+    const float magnitude = float(1 + bits % 8);
+    x_base_.data()[i] = (bits >> 32) & 1 ? magnitude : -magnitude;
+  }
+  x = x_base_;
+}
+
+void SumWorkload::prepare(std::uint64_t call) {
+  if (n() == 0) return;
+  x.data()[changed_] = x_base_.data()[changed_];
+  changed_ = std::size_t(call % n());
+  x.data()[changed_] = x_base_.data()[changed_] + float(1 + call % 4);  // |x| ≤ 12: still exact
+}
+
 std::unique_ptr<Workload> make_workload(const WorkloadSpec& spec, std::uint64_t seed) {
   switch (spec.kind) {
     case Kind::matmul: return std::make_unique<MatmulWorkload>(spec, seed);
@@ -165,6 +200,8 @@ std::unique_ptr<Workload> make_workload(const WorkloadSpec& spec, std::uint64_t 
     case Kind::linear: return std::make_unique<LinearWorkload>(spec, seed);
     case Kind::transpose: return std::make_unique<TransposeWorkload>(spec, seed);
     case Kind::mlp: return std::make_unique<MlpWorkload>(spec, seed);
+    case Kind::add: return std::make_unique<AddWorkload>(spec, seed);
+    case Kind::sum: return std::make_unique<SumWorkload>(spec, seed);
   }
   throw std::logic_error("make_workload: unknown kind");
 }
@@ -190,6 +227,11 @@ constexpr WorkloadSpec kMatmulWideB{Kind::matmul, 64, 4096, 8192};
 // 4 MiB each, past L2 on both course machines; both products big enough for BLAS to run at
 // its speed.
 constexpr WorkloadSpec kMlp64{Kind::mlp, 64, 512, 2048};
+// Stage 08. 64 MiB per array, past every course machine's L3: what all cores together get
+// from memory. And a sum of 4 MiB, which the threads share out of L2 and L3: short next to
+// what a store to a cache line another core writes costs (false sharing).
+constexpr WorkloadSpec kAddDram{Kind::add, std::size_t{1} << 24};
+constexpr WorkloadSpec kSum1Mi{Kind::sum, std::size_t{1} << 20};
 
 constexpr std::array kCatalog = {
     CaseEntry{"baseline/matmul_ijk/512", kMatmul512},
@@ -216,6 +258,14 @@ constexpr std::array kCatalog = {
     CaseEntry{"baseline/mlp_naive/64", kMlp64},
     CaseEntry{"baseline/mlp_two_sgemm/64", kMlp64},
     CaseEntry{"student/mlp_fast/64", kMlp64},
+    CaseEntry{"baseline/triad_all_cores/16777216", kAddDram},
+    CaseEntry{"student/add_parallel/16777216", kAddDram},
+    CaseEntry{"baseline/scale_all_cores/16777216", kGeluDram},
+    CaseEntry{"student/gelu_parallel/16777216", kGeluDram},
+    CaseEntry{"student/matmul_parallel_one_thread/1024", kMatmul1024},
+    CaseEntry{"student/matmul_parallel/1024", kMatmul1024},
+    CaseEntry{"baseline/sum_false_sharing/1048576", kSum1Mi},
+    CaseEntry{"student/sum_parallel/1048576", kSum1Mi},
 };
 
 }  // namespace

@@ -24,10 +24,10 @@
 
 namespace accel::grade {
 
-enum class Kind { matmul, dot, gelu, linear, transpose, mlp };
+enum class Kind { matmul, dot, gelu, linear, transpose, mlp, add, sum };
 
 // A kind and its sizes: matmul (M, N, K); dot (n); gelu (n); linear (batch, in, out);
-// transpose (rows, cols); mlp (batch, d_model, d_ff).
+// transpose (rows, cols); mlp (batch, d_model, d_ff); add (n); sum (n).
 struct WorkloadSpec {
   Kind kind = Kind::dot;
   std::size_t d0 = 0, d1 = 0, d2 = 0;
@@ -174,6 +174,41 @@ class MlpWorkload final : public Workload {
   Tensor x_base_;
   std::uint64_t seed_;
   std::vector<float> scales_;
+};
+
+// c[i] = a[i] + b[i]. Call c shifts every a by an offset drawn for c, as GeluWorkload
+// shifts x: every element is new.
+class AddWorkload final : public Workload {
+ public:
+  AddWorkload(WorkloadSpec spec, std::uint64_t seed);
+  void prepare(std::uint64_t call) override;
+  std::span<float> output() override { return c.span(); }
+  std::size_t n() const { return spec().d0; }
+
+  Tensor a, b, c;
+
+ private:
+  Tensor a_base_;
+  std::uint64_t seed_;
+};
+
+// Σ x[i]. Every x is a whole number from ±1 to ±8, so every partial sum of up to 2^20 of
+// them is exact in float and the sum has one right answer in any order: the grader checks
+// it exactly, whatever order a kernel adds in. Call c changes one element (the rest is the
+// base) by a whole amount from 1 to 4: finding it takes a pass over x, as much as the sum.
+class SumWorkload final : public Workload {
+ public:
+  SumWorkload(WorkloadSpec spec, std::uint64_t seed);
+  void prepare(std::uint64_t call) override;
+  std::span<float> output() override { return result.span(); }
+  std::size_t n() const { return spec().d0; }
+
+  Tensor x;
+  Tensor result{{1}};  // where a runner stores the sum
+
+ private:
+  Tensor x_base_;
+  std::size_t changed_ = 0;
 };
 
 std::unique_ptr<Workload> make_workload(const WorkloadSpec& spec, std::uint64_t seed);

@@ -19,7 +19,12 @@ std::string speed_subject(const SpeedCheck& check) {
                             (candidate != nullptr ? " " + candidate->spec.arguments() : "");
   const std::string theirs = std::string(grade::function_of(check.baseline));
   if (check.overhead_check()) return yours + " over the grader's `" + theirs + "`: the floor of the same work";
-  return yours + " against the grader's `" + theirs + "`";
+  if (check.scaling_check()) {
+    return yours + " on all cores against itself on one thread: its scaling, against the reference's" +
+           (check.min_cores > 1 ? " (left out on fewer than " + std::to_string(check.min_cores) + " cores)" : "");
+  }
+  return yours + " against the grader's `" + theirs + "`" +
+         (check.min_cores > 1 ? " (left out on fewer than " + std::to_string(check.min_cores) + " cores)" : "");
 }
 
 std::string measure_subject(const MeasureCheck& check) {
@@ -45,7 +50,8 @@ std::string describe_stage(const Stage& stage) {
       full = "at most " + overhead_text(check.max_overhead) + " more time";
       none = overhead_text(2 * check.max_overhead) + " or more";
     } else {
-      full = "a speedup of " + share_text(check.ramp.full_from) + " of the reference's";
+      full = std::string(check.scaling_check() ? "a scaling" : "a speedup") + " of " + share_text(check.ramp.full_from) +
+             " of the reference's";
       none = "below " + share_text(check.ramp.zero_below) + " of it";
     }
     table += "| speed " + check.name + " | " + speed_subject(check) + " | " + short_number(check.points) + " | " + full +

@@ -114,15 +114,23 @@ const accel::grade::CaseEntry& require_case(const std::string& where, const char
 }
 
 // The ramp's two fractions, each optional (the defaults are `fallback`'s): zero_below <
-// full_from <= 0.5, since a correct solution of sensible quality must earn full marks on a
-// noisy laptop, half as fast as the reference.
-Ramp parse_ramp(const json& value, const std::string& where, const Ramp& fallback) {
+// full_from <= max_full_from. A speedup over a baseline depends on how good the student's
+// kernel is, and a correct solution of sensible quality must earn full marks on a noisy
+// laptop, half as fast as the reference: 0.5. Where the student's code and the reference's
+// meet the same wall by construction, the bar can be nearer to the reference (stage 08: a
+// scaling, in which the one-core speed cancels, or the memory's bandwidth at DRAM sizes).
+constexpr double kMaxFullFrom = 0.5, kMaxFullFromAtAWall = 0.9;
+
+Ramp parse_ramp(const json& value, const std::string& where, const Ramp& fallback, double max_full_from = kMaxFullFrom) {
   Ramp ramp = fallback;
   ramp.zero_below = get_positive(value, where, "zero_below", &fallback.zero_below);
   ramp.full_from = get_positive(value, where, "full_from", &fallback.full_from);
-  if (ramp.full_from > 0.5) {
-    fail(where + ".full_from", "is " + number_text(ramp.full_from) +
-                                   "; full marks come at most at half of the reference's speedup");
+  if (ramp.full_from > max_full_from) {
+    fail(where + ".full_from",
+         "is " + number_text(ramp.full_from) +
+             (max_full_from == kMaxFullFrom ? "; full marks come at most at half of the reference's speedup"
+                                            : "; full marks come at most at " + number_text(max_full_from) +
+                                                  " of the reference's speedup"));
   }
   if (ramp.zero_below >= ramp.full_from) {
     fail(where, "zero_below " + number_text(ramp.zero_below) + " is not below full_from " + number_text(ramp.full_from));
@@ -153,15 +161,29 @@ SpeedCheck parse_speed_check(const json& value, const std::string& where, const 
   } else {
     reject_unknown_keys(value, where,
                         {"name", "baseline", "candidate", "reference_speedup", "points", "zero_below", "full_from",
-                         "leaderboard"});
+                         "leaderboard", "at_a_wall", "min_cores"});
     check.reference_speedup = get_positive(value, where, "reference_speedup");
     check.leaderboard = get_string(value, where, "leaderboard", /*required=*/false);
     check.points = get_positive(value, where, "points");
-    check.ramp = parse_ramp(value, where, default_ramp);
+    // "at_a_wall": true where the student's kernel and the reference's meet the same wall
+    // (see kMaxFullFromAtAWall); a scaling check always does.
+    bool at_a_wall = check.scaling_check();
+    if (value.contains("at_a_wall")) {
+      if (value.at("at_a_wall") != true) fail(where + ".at_a_wall", "can only be true");
+      at_a_wall = true;
+    }
+    check.ramp = parse_ramp(value, where, default_ramp, at_a_wall ? kMaxFullFromAtAWall : kMaxFullFrom);
+    if (value.contains("min_cores")) {
+      const double cores = get_positive(value, where, "min_cores");
+      if (cores != double(unsigned(cores))) fail(where + ".min_cores", "is not a whole number");
+      check.min_cores = unsigned(cores);
+    }
   }
   const auto& baseline = require_case(where, "baseline", check.baseline);
   const auto& candidate = require_case(where, "candidate", check.candidate);
-  if (check.baseline.rfind("baseline/", 0) != 0) fail(where + ".baseline", "a baseline case starts with \"baseline/\"");
+  if (check.baseline.rfind("baseline/", 0) != 0 && !(check.scaling_check() && !check.unscored && !check.overhead_check())) {
+    fail(where + ".baseline", "a baseline case starts with \"baseline/\" (or, in a scaling check, \"student/\")");
+  }
   if (check.candidate.rfind("student/", 0) != 0) fail(where + ".candidate", "a candidate case starts with \"student/\"");
   if (!(baseline.spec == candidate.spec)) {
     fail(where, "\"" + check.baseline + "\" and \"" + check.candidate +

@@ -33,6 +33,9 @@ struct Ramp {
 // medians, judged as a fraction of the speedup the reference reaches on the same machine:
 // timed beside the student in the same rounds where the tree has solutions/, else the
 // figure a calibration on the grading machine wrote, else reference_speedup below.
+// A scaling check (stage 08) has a "student/" baseline: the student's own kernel on one
+// thread, so its speedup is the student's all-core time over their one-core time, judged
+// against the reference's own scaling (its one-core and all-core cases timed alike).
 struct SpeedCheck {
   std::string name;
   std::string baseline;   // case names of the catalog (grader/cases), e.g. "baseline/matmul_ijk/512",
@@ -49,6 +52,10 @@ struct SpeedCheck {
   double max_overhead = 0;  // 0: a speedup check
   double reference_overhead = 0;
   bool overhead_check() const { return max_overhead > 0; }
+  // A check that needs several cores (a scaling, false sharing) is skipped, and left out of
+  // the stage's points, on a machine with fewer usable cores than this.
+  unsigned min_cores = 1;
+  bool scaling_check() const { return baseline.rfind("student/", 0) == 0; }
 };
 
 // Stage 06's measuring functions against the grader's own measurements, on this machine:

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "accel/cpu_info.hpp"
 #include "accel/table.hpp"
 #include "bench_report.hpp"
 #include "child_process.hpp"
@@ -109,15 +110,27 @@ CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool 
     result.flag = flag;
     return result;
   };
+  // A check about several cores means nothing on one: it is left out, and says why.
+  if (const unsigned cores = usable_cores(); cores < check.min_cores) {
+    result.max_points = 0;
+    result.measured = "skipped";
+    result.flag = "too few cores";
+    result.output = "this machine gives the grader " + std::to_string(cores) + " core" + (cores == 1 ? "" : "s") +
+                    "; the check needs " + std::to_string(check.min_cores) + ", so it is not measured and its " +
+                    fixed(check.points, 0) + " points are left out of the stage's total";
+    return result;
+  }
   const grade::CaseEntry& entry = *grade::find_case(check.candidate);
   const OpCost cost = entry.spec.cost();
+  // A stage that may use threads may use every core the grader has: so may its rate.
+  const double cores_used = threads_allowed ? double(usable_cores()) : 1.0;
   const std::string call = std::string(grade::function_of(check.candidate)) + entry.spec.arguments();
   // No honest call is faster than the machine's limits allow (with a margin); a call that
   // seems to be is judged again against limits measured now.
   auto fastest_plausible = [&] {
     const MachineLimits& machine = limits();
-    return std::max(cost.flops / (kPlausibilityMargin * machine.flops_per_second),
-                    cost.bytes / (kPlausibilityMargin * machine.bytes_per_second));
+    return std::max(cost.flops / (kPlausibilityMargin * cores_used * machine.flops_per_second),
+                    cost.bytes / (kPlausibilityMargin * cores_used * machine.bytes_per_second));
   };
   auto implausible = [&](double seconds_per_call) {
     if (seconds_per_call >= fastest_plausible()) return false;
@@ -128,8 +141,9 @@ CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool 
     const MachineLimits& machine = limits();
     return call + " took " + duration_text(seconds_per_call) + " per call: " +
            rate_text(cost.flops / seconds_per_call, "FLOP") + " and " + rate_text(cost.bytes / seconds_per_call, "B") +
-           ", beyond this machine's measured FMA peak (" + rate_text(machine.flops_per_second, "FLOP") +
-           ") or L1 bandwidth (" + rate_text(machine.bytes_per_second, "B") + ")";
+           ", beyond this machine's measured FMA peak (" + rate_text(cores_used * machine.flops_per_second, "FLOP") +
+           ") or L1 bandwidth (" + rate_text(cores_used * machine.bytes_per_second, "B") + ")" +
+           (cores_used > 1 ? " on its " + fixed(cores_used, 0) + " cores" : "");
   };
   // Verifies a candidate run's last output; returns the problem, or "".
   auto wrong_output = [&](const TimedRun& run, std::uint64_t seed) -> std::string {
@@ -147,6 +161,8 @@ CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool 
   // The sides of a round: the grader's baseline, the student's kernel and, where the tree has
   // it, the reference's (not for an overhead check, whose bar is the floor of the work, nor
   // an unscored one). Only the student's runs are checked: the others are the course's.
+  // A scaling check's baseline is the student's own one-thread case, and the reference runs
+  // both of its cases.
   struct Side {
     std::string binary, case_name;
     bool student = false;
@@ -158,13 +174,16 @@ CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool 
       return seconds;
     }
   };
-  Side baseline{options_.baseline_binary, check.baseline, false, {}, {}};
+  const bool scaling = check.scaling_check();
+  Side baseline{scaling ? stage.bench_binary : options_.baseline_binary, check.baseline, scaling, {}, {}};
   Side student{stage.bench_binary, check.candidate, true, {}, {}};
   Side reference{stage.reference_bench_binary, check.candidate, false, {}, {}};
+  Side reference_baseline{stage.reference_bench_binary, check.baseline, false, {}, {}};
   const bool reference_here = !check.unscored && !check.overhead_check() &&
                               std::filesystem::exists(options_.bin_dir / reference.binary);
   std::vector<Side*> sides = {&baseline, &student};
   if (reference_here) sides.push_back(&reference);
+  if (reference_here && scaling) sides.push_back(&reference_baseline);
   // A failed run: the student's is scored, the course's own stop the grader.
   auto run_side = [&](Side& side, std::uint64_t seed, std::optional<std::uint64_t> calls) -> std::optional<CheckResult> {
     // A round's process has its calibration run's life and --bench-seconds of calls to live,
@@ -236,21 +255,26 @@ CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool 
                                                      : check.reference_speedup;
   // Per round, and over all rounds: the speedup as a fraction of the reference's, or the
   // overhead over the floor.
-  auto judged = [&](double baseline_time, double student_time, double reference_time) {
+  // (A scaling check's reference divides its own one-thread time, not the student's.)
+  auto judged = [&](double baseline_time, double student_time, double reference_baseline_time,
+                    double reference_time) {
     if (check.overhead_check()) return student_time / baseline_time - 1;
-    const double reference_speedup = reference_here ? baseline_time / reference_time : fixed_figure;
+    const double reference_speedup = reference_here ? reference_baseline_time / reference_time : fixed_figure;
     return baseline_time / student_time / reference_speedup;
   };
+  const Side& reference_base = scaling ? reference_baseline : baseline;
   auto per_round = [&] {
     std::vector<double> values;
     for (std::size_t i = 0; i < student.runs.size(); ++i) {
       values.push_back(judged(baseline.runs[i].seconds_per_call, student.runs[i].seconds_per_call,
+                              reference_here ? reference_base.runs[i].seconds_per_call : 0,
                               reference_here ? reference.runs[i].seconds_per_call : 0));
     }
     return values;
   };
   auto overall = [&] {
-    return judged(median(baseline.times()), median(student.times()), reference_here ? median(reference.times()) : 0);
+    return judged(median(baseline.times()), median(student.times()), reference_here ? median(reference_base.times()) : 0,
+                  reference_here ? median(reference.times()) : 0);
   };
   const std::initializer_list<double> bars =
       check.overhead_check() ? std::initializer_list<double>{check.max_overhead, 2 * check.max_overhead}
@@ -261,7 +285,9 @@ CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool 
     if (auto failed = run_rounds(options_.repetitions)) return *failed;
   }
 
-  const LifeModel life = life_model(baseline.runs);
+  // The life model comes from trusted processes: the grader's baseline, or in a scaling
+  // check the reference's one-thread case (the student's own where there is no reference).
+  const LifeModel life = life_model(scaling && reference_here ? reference_baseline.runs : baseline.runs);
   for (const TimedRun& run : student.runs) {
     const double calls = double(run.calls + grade::kWarmupCalls);
     const double timed = calls * run.seconds_per_call, untimed = calls * life.per_call;
@@ -281,7 +307,12 @@ CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool 
   const double speedup = baseline_median / student_median;
   result.output = "median " + check.baseline + " " + duration_text(baseline_median) + ", " + check.candidate + " " +
                   duration_text(student_median);
-  if (reference_here) result.output += ", the reference " + duration_text(median(reference.times()));
+  if (reference_here && scaling) {
+    result.output += ", the reference " + duration_text(median(reference_baseline.times())) + " on one thread and " +
+                     duration_text(median(reference.times())) + " on " + fixed(cores_used, 0);
+  } else if (reference_here) {
+    result.output += ", the reference " + duration_text(median(reference.times()));
+  }
   result.output += " per call over " + std::to_string(rounds) + " rounds (every timed output checked): ";
   if (check.overhead_check()) {
     const double value = overall();
@@ -293,7 +324,8 @@ CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool 
                      overhead_text(check.reference_overhead) + ")";
     return result;
   }
-  const double reference_speedup = reference_here ? baseline_median / median(reference.times()) : fixed_figure;
+  const double reference_speedup =
+      reference_here ? median(reference_base.times()) / median(reference.times()) : fixed_figure;
   result.measured = ratio_text(speedup);
   result.output += "speedup " + ratio_text(speedup);
   if (check.unscored) {

@@ -143,6 +143,24 @@ Expected expect(Workload& workload, const std::vector<std::size_t>& positions) {
       e.row_length = w.rows();
       return e;
     }
+    case grade::Kind::add: {
+      // One float addition, correctly rounded: within half an ulp of the double sum.
+      auto& w = grade::as<grade::AddWorkload>(workload);
+      for (const std::size_t i : positions) {
+        e.values.push_back(double(w.a.data()[i]) + double(w.b.data()[i]));
+        e.tolerance.push_back(0x1p-24 * std::abs(e.values.back()));
+      }
+      return e;  // computed at the positions only
+    }
+    case grade::Kind::sum: {
+      // Whole numbers whose partial sums are all exact in float (SumWorkload): one answer.
+      auto& w = grade::as<grade::SumWorkload>(workload);
+      double sum = 0;
+      for (std::size_t i = 0; i < w.n(); ++i) sum += w.x.data()[i];
+      e.values = {sum};
+      e.tolerance = {0.0};
+      break;
+    }
     case grade::Kind::gelu: {
       auto& w = grade::as<grade::GeluWorkload>(workload);
       for (const std::size_t i : positions) {

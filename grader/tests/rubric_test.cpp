@@ -87,6 +87,24 @@ TEST(Rubric, RampsHaveARubricDefaultAndAPerCheckOverride) {
   EXPECT_EQ(stage.speed[1].ramp.full_from, 0.15);
 }
 
+// A scaling check (the student's own one-thread case as its baseline) and a check at a wall
+// may ask for more of the reference than half; min_cores is kept.
+TEST(Rubric, ScalingChecksAndChecksAtAWallMayAskMoreOfTheReference) {
+  json rubric = valid_rubric();
+  rubric["stages"][0]["speed"] = json::parse(R"([
+    {"name": "scaling", "baseline": "student/matmul_parallel_one_thread/1024", "candidate": "student/matmul_parallel/1024",
+     "reference_speedup": 1.9, "points": 5, "zero_below": 0.6, "full_from": 0.8, "min_cores": 2},
+    {"name": "roof", "baseline": "baseline/triad_all_cores/16777216", "candidate": "student/add_parallel/16777216",
+     "reference_speedup": 1, "points": 5, "zero_below": 0.4, "full_from": 0.8, "at_a_wall": true}])");
+  const Stage stage = parse_rubric(rubric.dump()).stages[0];
+  EXPECT_TRUE(stage.speed[0].scaling_check());
+  EXPECT_EQ(stage.speed[0].min_cores, 2u);
+  EXPECT_EQ(stage.speed[0].ramp.full_from, 0.8);
+  EXPECT_FALSE(stage.speed[1].scaling_check());
+  EXPECT_EQ(stage.speed[1].min_cores, 1u);
+  EXPECT_EQ(stage.speed[1].ramp.full_from, 0.8);
+}
+
 // Points rise in proportion between the ramp's two bars: none below, all from the second.
 TEST(Rubric, RampSharesThePointsBetweenItsBars) {
   const Ramp ramp{0.25, 0.5};
@@ -178,7 +196,11 @@ const Broken kBroken[] = {
     {"baseline and candidate swapped", [](json& r) {
        r["stages"][0]["speed"][0]["baseline"] = "student/matmul_ikj/512";
        r["stages"][0]["speed"][0]["candidate"] = "baseline/matmul_ijk/512";
-     }, "stages[0].speed[0].baseline: a baseline case starts with \"baseline/\""},
+     }, "stages[0].speed[0].candidate: a candidate case starts with \"student/\""},
+    {"baseline from a stage bench outside a scaling check", [](json& r) {
+       r["stages"][0]["speed"][0] = json::parse(R"({"name": "s", "baseline": "student/matmul_ikj/512",
+         "candidate": "student/matmul_ikj/512", "max_overhead": 0.2, "reference_overhead": 0.01, "points": 1})");
+     }, "stages[0].speed[0].baseline: a baseline case starts with \"baseline/\" (or, in a scaling check, \"student/\")"},
     {"different workloads", [](json& r) { r["stages"][0]["speed"][0]["candidate"] = "student/dot_simd/2048"; },
      "\"baseline/matmul_ijk/512\" and \"student/dot_simd/2048\" time different workloads"},
     {"unknown rule category", [](json& r) { r["stages"][0]["may_call"] = {"sockets"}; },
@@ -196,6 +218,12 @@ const Broken kBroken[] = {
      "stages[0].speed[0].name: \"add\" is used twice in stage 01"},
     {"full marks above half the reference", [](json& r) { r["stages"][0]["speed"][0]["full_from"] = 0.7; },
      "stages[0].speed[0].full_from: is 0.7; full marks come at most at half of the reference's speedup"},
+    {"full marks too near the reference at a wall", [](json& r) {
+       r["stages"][0]["speed"][0]["at_a_wall"] = true;
+       r["stages"][0]["speed"][0]["full_from"] = 0.95;
+     }, "stages[0].speed[0].full_from: is 0.95; full marks come at most at 0.9 of the reference's speedup"},
+    {"min_cores not whole", [](json& r) { r["stages"][0]["speed"][0]["min_cores"] = 1.5; },
+     "stages[0].speed[0].min_cores: is not a whole number"},
     {"ramp upside down", [](json& r) { r["ramp"] = {{"zero_below", 0.4}, {"full_from", 0.3}}; },
      "ramp: zero_below 0.4 is not below full_from 0.3"},
     {"a cliff for a ramp", [](json& r) { r["stages"][0]["speed"][0]["min_speedup"] = 14; },
