@@ -17,6 +17,7 @@ struct CallRule {
   bool permissible;  // a stage's rubric entry may allow it
   std::string_view explanation;
   std::string_view pattern;  // ECMAScript, matched against the whole demangled name
+  std::string_view comes_with = {};  // a permissible category that also lets this rule off
 };
 
 // Patterns match demangled names from their start; ".*" ends the C++ ones so that the
@@ -38,7 +39,11 @@ constexpr std::array<CallRule, 10> kCallRules = {{
      R"(setenv|putenv|unsetenv|clearenv|environ|__environ|program_invocation_name|program_invocation_short_name|__libc_argv|__progname)"},
     {"dynamic loading", false, "a library loaded at run time escapes every rule checked here",
      R"(dlopen|dlmopen|dlsym|dlvsym|dladdr|dladdr1|dlinfo|__libc_dlopen_mode|__libc_dlsym)"},
-    {"raw system calls", false, "a raw system call escapes every rule checked here", R"(syscall|__syscall)"},
+    // C++20's waiting primitives (std::jthread's stop token, std::barrier, std::latch,
+    // std::atomic::wait, the semaphores) call syscall(SYS_futex) from libstdc++'s inline
+    // code, compiled into the stage's own functions: a stage that may use threads may make
+    // raw system calls. What reaches the kernel is then the sandbox's to decide (sandbox.hpp).
+    {"raw system calls", false, "a raw system call escapes every rule checked here", R"(syscall|__syscall)", "threads"},
     {"test framework and grader", false, "the tests, the benchmarks and the grader are the course's, not the stage's",
      R"((testing|benchmark|accel::check|accel::grade|accel::grader|accel::baselines)::.*|accel::heap_.*)"},
 }};
@@ -138,6 +143,7 @@ std::vector<Violation> check_symbols(const std::vector<Symbol>& symbols, std::st
       for (std::size_t r = 0; r < kCallRules.size(); ++r) {
         const CallRule& rule = kCallRules[r];
         if (rule.permissible && std::ranges::find(may_call, rule.category) != may_call.end()) continue;
+        if (!rule.comes_with.empty() && std::ranges::find(may_call, rule.comes_with) != may_call.end()) continue;
         if (std::regex_match(readable, rule_patterns()[r])) {
           add({std::string(rule.category), readable, false, std::string(rule.explanation)});
         }

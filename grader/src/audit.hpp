@@ -7,7 +7,10 @@
 // allocating, and the toolkit. Three things a stage may be let off in the rubric
 // ("may_call"), because a lesson is about them:
 //   blas     BLAS, LAPACK and vendor math libraries (cblas_sgemm, openblas_*, sgemm_, ...)
-//   threads  creating threads or parallel regions (pthread_create, std::thread, OpenMP, TBB)
+//   threads  creating threads or parallel regions (pthread_create, std::thread, OpenMP, TBB),
+//            and with them raw system calls: libstdc++'s std::jthread, std::barrier and
+//            std::atomic::wait call syscall(SYS_futex) from code inlined into the stage's
+//            own functions, so the symbol cannot tell a student's call from the library's
 //   files    opening files and writing to descriptors (fopen, std::ofstream, write, ...)
 // and what no stage may do, because it could change what the grader measures or reads:
 // start processes, exit or install signal handlers, map memory, change the environment,

@@ -82,6 +82,18 @@ TEST(Audit, ARubricMayLetAStageOffBlasThreadsOrFiles) {
   EXPECT_EQ(permissible_categories(), "blas, threads, files");
 }
 
+// std::jthread, std::barrier and std::atomic::wait inline syscall(SYS_futex) into the stage's
+// own code: a stage that may use threads may make raw system calls (the sandbox decides
+// which reach the kernel); every other stage may not.
+TEST(Audit, RawSystemCallsComeWithThreads) {
+  const std::vector<Symbol> symbols = {{"pthread_create", 'U'}, {"syscall", 'U'}};
+  EXPECT_TRUE(check_symbols(symbols, "08", {"threads"}).empty());
+  EXPECT_EQ(categories(check_symbols(symbols, "05", {})),
+            (std::vector<std::string>{"threads pthread_create", "raw system calls syscall"}));
+  EXPECT_EQ(categories(check_symbols(symbols, "03", {"blas"})),
+            (std::vector<std::string>{"threads pthread_create", "raw system calls syscall"}));
+}
+
 // Defining a name replaces it for the whole program: the clock a benchmark reads, the
 // allocator the heap count sees, a test framework function.
 TEST(Audit, DefiningANameThatIsNotTheStagesOwnIsNamed) {
