@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "accel/cpu_info.hpp"
 #include "child_process.hpp"
 #include "text.hpp"
 
@@ -99,6 +100,9 @@ void MutantTest::TestBody() {
 #if !defined(__x86_64__)
   if (mutant.value("x86_64_only", false)) GTEST_SKIP() << "its patch is x86-64 code";
 #endif
+  if (const unsigned cores = mutant.value("min_cores", 1u); accel::usable_cores() < cores) {
+    GTEST_SKIP() << "its verdict needs " << cores << " cores; this machine gives " << accel::usable_cores();
+  }
   const fs::path submission = make_submission(name, kCourse / "solutions");
   const ChildResult patched = run({ACCEL_GIT_EXE, "-C", submission.string(), "apply", "-p1",
                                    (kCourse / "tests" / "mutants" / (name + ".patch")).string()},
