@@ -79,22 +79,26 @@ const MachineLimits& SpeedLab::remeasure_limits() {
 
 namespace {
 
-// What a process's life takes beyond its timed calls, learnt from the baseline's processes
-// (the grader's own code: their reports are trusted): start-up and exit, and preparing the
-// inputs of each call, the same workload in every process.
+// What a process's life takes beyond its timed calls, learnt from the processes of the
+// course's own code (the baseline's, and the reference's where it runs: their reports are
+// trusted): start-up and exit (the median), and preparing the inputs of each call, the same
+// workload in every process (the slowest of them: on a DRAM-sized workload preparing a
+// call moves more bytes than the call, and a shared host's memory can be twice as slow for
+// one process as for the next, which an honest student's process must not be blamed for).
 struct LifeModel {
   double startup = 0, per_call = 0;
 };
 
-LifeModel life_model(const std::vector<TimedRun>& baseline_runs) {
-  std::vector<double> startups, per_calls;
-  for (const TimedRun& run : baseline_runs) {
-    const double calls = double(run.calls + grade::kWarmupCalls);
-    const double per_call = run.untimed_seconds / double(run.calls);
-    per_calls.push_back(per_call);
-    startups.push_back(run.wall_seconds - calls * (run.seconds_per_call + per_call));
+LifeModel life_model(const std::vector<const TimedRun*>& trusted_runs) {
+  std::vector<double> startups;
+  double per_call = 0;
+  for (const TimedRun* run : trusted_runs) {
+    const double calls = double(run->calls + grade::kWarmupCalls);
+    const double run_per_call = run->untimed_seconds / double(run->calls);
+    per_call = std::max(per_call, run_per_call);
+    startups.push_back(run->wall_seconds - calls * (run->seconds_per_call + run_per_call));
   }
-  return {std::max(0.0, median(startups)), std::max(0.0, median(per_calls))};
+  return {std::max(0.0, median(startups)), per_call};
 }
 
 }  // namespace
@@ -285,9 +289,15 @@ CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool 
     if (auto failed = run_rounds(options_.repetitions)) return *failed;
   }
 
-  // The life model comes from trusted processes: the grader's baseline, or in a scaling
-  // check the reference's one-thread case (the student's own where there is no reference).
-  const LifeModel life = life_model(scaling && reference_here ? reference_baseline.runs : baseline.runs);
+  // The life model comes from trusted processes: the grader's baseline (in a scaling check,
+  // the reference's one-thread case, or the student's own where there is no reference) and
+  // the reference.
+  std::vector<const TimedRun*> trusted;
+  for (const Side* side : sides) {
+    if (side->student && !(scaling && !reference_here && side == &baseline)) continue;
+    for (const TimedRun& run : side->runs) trusted.push_back(&run);
+  }
+  const LifeModel life = life_model(trusted);
   for (const TimedRun& run : student.runs) {
     const double calls = double(run.calls + grade::kWarmupCalls);
     const double timed = calls * run.seconds_per_call, untimed = calls * life.per_call;
@@ -296,7 +306,7 @@ CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool 
       return fail("not trusted",
                   student.binary + " ran " + fixed(run.wall_seconds, 2) + " s by the grader's clock, of which its report " +
                       "accounts for " + fixed(timed, 2) + " s of timed calls and their inputs take " + fixed(untimed, 2) +
-                      " s (the baseline's processes needed " + fixed(life.startup, 2) +
+                      " s (the course's own processes needed " + fixed(life.startup, 2) +
                       " s besides those): its timings are not trusted",
                   "timings contradict the grader's clock");
     }
