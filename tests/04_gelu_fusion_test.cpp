@@ -13,11 +13,13 @@
 #include <gtest/gtest.h>
 
 #include "accel/check.hpp"
+#include "accel/compare.hpp"
 #include "accel/heap_counter.hpp"
 
 namespace {
 
 using accel::Tensor;
+using accel::gelu_reference;
 namespace check = accel::check;
 namespace s04 = accel::stage04;
 
@@ -28,12 +30,6 @@ namespace s04 = accel::stage04;
 constexpr double kAtol = 1e-5, kRtol = 1e-4;
 constexpr float kInf = std::numeric_limits<float>::infinity();
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
-
-// The tanh form of GELU in double precision, with the limits the interface defines.
-double gelu_reference(double x) {
-  if (std::isinf(x)) return x > 0 ? x : 0.0;
-  return 0.5 * x * (1.0 + std::tanh(std::sqrt(2.0 / 3.14159265358979323846) * (x + 0.044715 * x * x * x)));
-}
 
 std::vector<double> gelu_reference(std::span<const float> x) {
   std::vector<double> expected(x.size());

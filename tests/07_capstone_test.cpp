@@ -30,6 +30,7 @@ namespace {
 
 using accel::Shape;
 using accel::Tensor;
+using accel::gelu_reference;
 using accel::stage07::MlpVariant;
 namespace check = accel::check;
 namespace s07 = accel::stage07;
@@ -42,11 +43,6 @@ constexpr double kGeluAtol = 1e-5, kGeluRtol = 1e-4;  // the GELU tolerance of s
 constexpr double kGeluSlope = 1.13;                    // max |GELU'(x)|: how far an error in h moves GELU(h)
 constexpr float kInf = std::numeric_limits<float>::infinity();
 constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
-
-double gelu_reference(double x) {
-  if (std::isinf(x)) return x > 0 ? x : 0.0;
-  return 0.5 * x * (1.0 + std::tanh(std::sqrt(2.0 / 3.14159265358979323846) * (x + 0.044715 * x * x * x)));
-}
 
 struct BlockShape {
   std::size_t batch, d_model, d_ff;

@@ -37,6 +37,7 @@
 namespace {
 
 using accel::Tensor;
+using accel::gelu_reference;
 namespace check = accel::check;
 namespace s08 = accel::stage08;
 using namespace std::chrono_literals;
@@ -391,11 +392,6 @@ TEST(AddParallel, ZeroThreadsIsRejected) {
 
 constexpr double kGeluAtol = 1e-5, kGeluRtol = 1e-4;
 
-// The tanh form of GELU in double precision, with the limits the interface defines.
-double gelu_reference(double x) {
-  if (std::isinf(x)) return x > 0 ? x : 0.0;
-  return 0.5 * x * (1.0 + std::tanh(std::sqrt(2.0 / 3.14159265358979323846) * (x + 0.044715 * x * x * x)));
-}
 std::vector<double> gelu_reference(std::span<const float> x) {
   std::vector<double> expected(x.size());
   for (std::size_t i = 0; i < x.size(); ++i) expected[i] = gelu_reference(double(x[i]));
