@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <bit>
-#include <cmath>
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <thread>
 #include <vector>
+
+#include "accel/blend.hpp"
 
 namespace accel::baselines {
 
@@ -59,24 +61,19 @@ namespace {
 constexpr float kGeluSqrt2OverPi = 0.7978845608028654f;
 constexpr float kGeluCubic = 0.044715f;
 
-// `when` ? a : b, chosen with integer masks. A float select of a constant (std::clamp's)
-// makes GCC 12 branch around the arithmetic after it, which it vectorizes only with
-// AVX-512's masks: on an AVX2 machine the loop below ran one float at a time.
-float pick(bool when, float a, float b) {
-  const std::uint32_t mask = 0u - std::uint32_t(when);
-  return std::bit_cast<float>((std::bit_cast<std::uint32_t>(a) & mask) | (std::bit_cast<std::uint32_t>(b) & ~mask));
-}
-
 // 0.5·x·(1 + t), with 0 where 1 + t is 0 so that -inf gives 0 rather than NaN.
-float gelu_from_one_plus(float x, float one_plus) { return pick(one_plus == 0.0f, 0.0f, 0.5f * x * one_plus); }
+float gelu_from_one_plus(float x, float one_plus) {
+  return accel::blend(one_plus == 0.0f, 0.0f, 0.5f * x * one_plus);  // a blend: vector code with AVX2 too
+}
 
 // tanh(u) = 1 − 2 / (e^{2u} + 1), with e^{2u} as 2^k · p(r) (Cephes' expf polynomial):
 // plain float arithmetic, rounding by the 1.5·2^23 trick, the exponent by integer shift,
-// all of which the compiler turns into vector code, as a library's vector tanh would be.
+// all of which the compiler turns into vector code, as a library's vector tanh would be
+// (its clamp an accel::blend: a float select would keep an AVX2 build scalar).
 float vector_friendly_tanh(float u) {
   const float twice = 2.0f * u;
-  const float low = pick(twice < -80.0f, -80.0f, twice);
-  const float x = pick(low > 80.0f, 80.0f, low);
+  const float low = accel::blend(twice < -80.0f, -80.0f, twice);
+  const float x = accel::blend(low > 80.0f, 80.0f, low);
   constexpr float kRound = 12582912.0f;  // 1.5·2^23: adding and subtracting it rounds to an integer
   const float k = (x * 1.44269504f + kRound) - kRound;
   const float r = (x - k * 0.693359375f) + k * 2.12194440e-4f;

@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "accel/blend.hpp"
 #include "accel/cache_model.hpp"
 #include "accel/cpu_info.hpp"
 
@@ -42,8 +43,9 @@ std::size_t share_start(std::size_t i, std::size_t n, std::size_t t) { return i 
 // The identity 0.5·(1 + tanh(u)) = 1 / (1 + exp(-2u)) turns GELU into x / (1 + exp(z)),
 // z = x·(a + b·x²) (stage 04's reference derives it). exp(z) by range reduction, z = k·ln2 + r,
 // exp(z) = 2^k·exp(r), with k rounded by adding 1.5·2^23 and 2^k built in the exponent bits:
-// every step is a float or int operation on one lane, so GCC vectorizes the loop at the
-// machine's widest vectors without one intrinsic.
+// every step is a float or int operation on one lane, and every select an accel::blend (a
+// float select would leave the loop scalar in an AVX2 build, accel/blend.hpp says why), so
+// GCC vectorizes the loop at the machine's widest vectors without one intrinsic.
 constexpr float kSqrt2OverPi = 0.7978845608028654f;
 constexpr float kZScale = -2.0f * kSqrt2OverPi;        // a
 constexpr float kZCubicScale = kZScale * 0.044715f;    // b
@@ -53,26 +55,17 @@ constexpr float kRoundingMagic = 12582912.0f;          // 1.5·2^23
 constexpr float kExpMin = -87.0f, kExpMax = 88.0f;     // 2^k stays a normal float
 constexpr float kZeroBelow = -10.0f;                   // GELU(x) < 1e-22 there: 0, and GELU(-inf) = 0
 
-// `when` ? a : b, chosen with integer masks. Written as a float select (z < kExpMin ? kExpMin
-// : z), GCC 12 moves the arithmetic that follows into the two branches, folds the constant
-// one, and is left with a branch around floating-point operations, which it vectorizes only
-// with AVX-512's masks: an AVX2 build would run this loop one float at a time, 7x slower.
-float pick(bool when, float a, float b) {
-  const std::uint32_t mask = 0u - std::uint32_t(when);
-  return std::bit_cast<float>((std::bit_cast<std::uint32_t>(a) & mask) | (std::bit_cast<std::uint32_t>(b) & ~mask));
-}
-
 float gelu(float x) {
   const float z_raw = x * (kZScale + kZCubicScale * x * x);
-  const float z_low = pick(z_raw < kExpMin, kExpMin, z_raw);
-  const float z = pick(z_low > kExpMax, kExpMax, z_low);
+  const float z_low = blend(z_raw < kExpMin, kExpMin, z_raw);
+  const float z = blend(z_low > kExpMax, kExpMax, z_low);
   const float shifted = z * kLog2e + kRoundingMagic;
   const std::int32_t k = std::bit_cast<std::int32_t>(shifted) - std::bit_cast<std::int32_t>(kRoundingMagic);
   const float r = z - (shifted - kRoundingMagic) * kLn2;
   // exp(r) for |r| ≤ ln2/2 by its Taylor polynomial of degree 5 (next term below 2e-7).
   const float p = 1.0f + r * (1.0f + r * (0.5f + r * (1.0f / 6 + r * (1.0f / 24 + r * (1.0f / 120)))));
   const float exp_z = p * std::bit_cast<float>((k + 127) << 23);
-  return pick(x < kZeroBelow, 0.0f, x) / (1.0f + exp_z);
+  return blend(x < kZeroBelow, 0.0f, x) / (1.0f + exp_z);
 }
 
 // ---- stage 05's packed GEMM, whose rows matmul_parallel splits over threads ----
