@@ -7,6 +7,10 @@
 #include <fstream>
 #include <sstream>
 
+#if defined(__linux__)
+#include <sched.h>
+#endif
+
 #include <gtest/gtest.h>
 
 #include "calibration.hpp"
@@ -155,6 +159,37 @@ TEST(EndToEnd, ACalibrationSetsTheBarWhereTheReferenceIsNotHere) {
   EXPECT_LT(check.points, check.max_points) << check.output;
   EXPECT_NE(check.output.find("on the grading machine (calibration of 2026-01-02)"), std::string::npos) << check.output;
 }
+
+#if defined(__linux__)
+// A check that needs more cores than the grader has is left out of the stage's total, with
+// a flag and a sentence, not failed: the grader's children inherit its affinity mask.
+TEST(EndToEnd, ACheckThatNeedsMoreCoresIsLeftOutOnFewer) {
+  std::string stage = stage_json("01", "fake_pass_test", "fake_candidate");
+  const std::string check = R"("reference_speedup": 1, "points": 10})";
+  stage.replace(stage.find(check), check.size(), R"("reference_speedup": 1, "points": 10, "min_cores": 2})");
+  const Rubric rubric = make_rubric({stage});
+  Grading grading(rubric);
+  cpu_set_t saved, one;
+  ASSERT_EQ(sched_getaffinity(0, sizeof saved, &saved), 0);
+  CPU_ZERO(&one);
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &saved)) {
+      CPU_SET(cpu, &one);
+      break;
+    }
+  }
+  ASSERT_EQ(sched_setaffinity(0, sizeof one, &one), 0);
+  const std::vector<CheckResult> checks = grading.grade(rubric, "01");
+  ASSERT_EQ(sched_setaffinity(0, sizeof saved, &saved), 0);
+  const CheckResult& left_out = checks.back();
+  EXPECT_EQ(left_out.measured, "skipped");
+  EXPECT_EQ(left_out.flag, "too few cores");
+  EXPECT_EQ(left_out.max_points, 0);
+  EXPECT_TRUE(left_out.full_marks());
+  EXPECT_NE(left_out.output.find("gives the grader 1 core; the check needs 2"), std::string::npos) << left_out.output;
+  EXPECT_EQ(total_max_points(checks), 30);  // the two test groups only
+}
+#endif
 
 TEST(EndToEnd, AnHonestCandidateIsTimedAndChecked) {
   const CheckResult check = speed_check("good");
