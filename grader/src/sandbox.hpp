@@ -12,7 +12,9 @@
 //     or signals (ptrace, process_vm_*, kill and tgkill of another pid, pidfds), leaving
 //     the process group (setsid, setpgid);
 //   - sockets, io_uring (whose operations no filter sees), namespaces, mounts, BPF,
-//     performance counters, kernel modules and keys, scheduling other processes;
+//     performance counters, kernel modules and keys, scheduling and priorities, and
+//     changing the CPUs the process may run on (its affinity: the grader's children run on
+//     the cores the grader has, and stage 08 is graded on exactly those);
 //   - opening a file for writing, creating, renaming or removing one, changing its mode,
 //     owner or times, unless the stage may use files (stage 06 writes an SVG); a file's times
 //     never, so the grader's check that its own programs are unchanged holds.
