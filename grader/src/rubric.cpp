@@ -167,12 +167,12 @@ SpeedCheck parse_speed_check(const json& value, const std::string& where, const 
     check.points = get_positive(value, where, "points");
     // "at_a_wall": true where the student's kernel and the reference's meet the same wall
     // (see kMaxFullFromAtAWall); a scaling check always does.
-    bool at_a_wall = check.scaling_check();
+    check.at_a_wall = check.scaling_check();
     if (value.contains("at_a_wall")) {
       if (value.at("at_a_wall") != true) fail(where + ".at_a_wall", "can only be true");
-      at_a_wall = true;
+      check.at_a_wall = true;
     }
-    check.ramp = parse_ramp(value, where, default_ramp, at_a_wall ? kMaxFullFromAtAWall : kMaxFullFrom);
+    check.ramp = parse_ramp(value, where, default_ramp, check.at_a_wall ? kMaxFullFromAtAWall : kMaxFullFrom);
     if (value.contains("min_cores")) {
       const double cores = get_positive(value, where, "min_cores");
       if (cores != double(unsigned(cores))) fail(where + ".min_cores", "is not a whole number");
