@@ -57,7 +57,7 @@ struct SpeedCheck {
   unsigned min_cores = 1;
   bool scaling_check() const { return baseline.rfind("student/", 0) == 0; }
   // Both sides meet the same wall (a scaling check always does): the ramp may ask up to 0.9
-  // of the reference, and each side is judged on its best round (speed.cpp says why).
+  // of the reference, and each side is judged on its second-best round (speed.cpp says why).
   bool at_a_wall = false;
 };
 
