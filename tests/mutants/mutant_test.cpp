@@ -143,7 +143,9 @@ void MutantTest::TestBody() {
 // A class of three, graded as an instructor grades one (grader --class): the reference
 // as a student's copy gets full marks, the stubs zero, and a copy that does not compile
 // zero with the reason, without stopping the class. Grading a class again skips the
-// students graded before.
+// students graded before. Two stages are enough for the class's machinery (a student's
+// copy built, a row per student, a column per stage); every stage's reference is graded
+// whole by project.grader_reference_full_marks, and as a student's copy by its mutants.
 TEST(Submission, ClassGradebook) {
   const fs::path class_dir = kWork / "class";
   fs::remove_all(class_dir);
@@ -158,8 +160,8 @@ TEST(Submission, ClassGradebook) {
   fs::rename(broken, class_dir / "cy");
 
   const std::vector<std::string> argv = {ACCEL_GRADER_EXE, "--class", class_dir.string(), "--build-dir",
-                                         (kWork / "build").string(), "--repetitions", "2", "--bench-seconds", "0.05",
-                                         "--test-timeout", "20"};
+                                         (kWork / "build").string(), "--stage", "01", "--stage", "03",
+                                         "--repetitions", "2", "--bench-seconds", "0.05", "--test-timeout", "20"};
   ChildResult result = run(argv, "class", 3000);
   ASSERT_TRUE(result.exited_normally() && result.exit_code == 0) << read_text_file(kWork / "class.err");
 
