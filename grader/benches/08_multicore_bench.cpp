@@ -42,7 +42,7 @@ constexpr std::array kRunners = {
     RunnerEntry{"student/gelu_parallel/16777216", Kind::gelu, gelu_parallel},
     RunnerEntry{"student/matmul_parallel/1024", Kind::matmul, matmul_parallel<0>},
     RunnerEntry{"student/matmul_parallel_one_thread/1024", Kind::matmul, matmul_parallel<1>},
-    RunnerEntry{"student/sum_parallel/1048576", Kind::sum, sum_parallel},
+    RunnerEntry{"student/sum_parallel/16777216", Kind::sum, sum_parallel},
 };
 
 }  // namespace

@@ -108,7 +108,7 @@ constexpr std::array kRunners = {
     RunnerEntry{"baseline/mlp_two_sgemm/64", Kind::mlp, mlp_two_sgemm},
     RunnerEntry{"baseline/triad_all_cores/16777216", Kind::add, triad_all_cores},
     RunnerEntry{"baseline/scale_all_cores/16777216", Kind::gelu, scale_all_cores},
-    RunnerEntry{"baseline/sum_false_sharing/1048576", Kind::sum, sum_false_sharing},
+    RunnerEntry{"baseline/sum_false_sharing/16777216", Kind::sum, sum_false_sharing},
 };
 
 }  // namespace

@@ -175,13 +175,9 @@ void AddWorkload::prepare(std::uint64_t call) {
 }
 
 SumWorkload::SumWorkload(WorkloadSpec spec, std::uint64_t seed) : Workload(spec), x({n()}), x_base_({n()}) {
-  if (n() > (std::size_t{1} << 20)) throw std::invalid_argument("SumWorkload: at most 2^20 elements stay exact");
+  if (n() > (std::size_t{1} << 24)) throw std::invalid_argument("SumWorkload: at most 2^24 elements stay exact");
   const std::uint64_t key = stream(seed, 1);
-  for (std::size_t i = 0; i < n(); ++i) {
-    const std::uint64_t bits = mix(key + i);
-    const float magnitude = float(1 + bits % 8);
-    x_base_.data()[i] = (bits >> 32) & 1 ? magnitude : -magnitude;
-  }
+  for (std::size_t i = 0; i < n(); ++i) x_base_.data()[i] = (mix(key + i) >> 32) & 1 ? 1.0f : -1.0f;
   x = x_base_;
 }
 
@@ -189,7 +185,7 @@ void SumWorkload::prepare(std::uint64_t call) {
   if (n() == 0) return;
   x.data()[changed_] = x_base_.data()[changed_];
   changed_ = std::size_t(call % n());
-  x.data()[changed_] = x_base_.data()[changed_] + float(1 + call % 4);  // |x| ≤ 12: still exact
+  x.data()[changed_] = -x_base_.data()[changed_];
 }
 
 std::unique_ptr<Workload> make_workload(const WorkloadSpec& spec, std::uint64_t seed) {
@@ -228,10 +224,13 @@ constexpr WorkloadSpec kMatmulWideB{Kind::matmul, 64, 4096, 8192};
 // its speed.
 constexpr WorkloadSpec kMlp64{Kind::mlp, 64, 512, 2048};
 // Stage 08. 64 MiB per array, past every course machine's L3: what all cores together get
-// from memory. And a sum of 4 MiB, which the threads share out of L2 and L3: short next to
-// what a store to a cache line another core writes costs (false sharing).
+// from memory. And a sum of 16 Mi floats, whose adds wait on each other (3-4 cycles each,
+// a few GB/s per core: not the memory's limit on 2 cores): long enough, at milliseconds,
+// that starting a thread is noise. (At 1 Mi floats, 0.5-0.7 ms a call, the time a VM takes
+// to wake its idle second virtual CPU, about 0.2 ms on the Zen 4 VM, came or went from one
+// process to the next, and the same code read 0.74 of itself.)
 constexpr WorkloadSpec kAddDram{Kind::add, std::size_t{1} << 24};
-constexpr WorkloadSpec kSum1Mi{Kind::sum, std::size_t{1} << 20};
+constexpr WorkloadSpec kSum16Mi{Kind::sum, std::size_t{1} << 24};
 
 constexpr std::array kCatalog = {
     CaseEntry{"baseline/matmul_ijk/512", kMatmul512},
@@ -264,8 +263,8 @@ constexpr std::array kCatalog = {
     CaseEntry{"student/gelu_parallel/16777216", kGeluDram},
     CaseEntry{"student/matmul_parallel_one_thread/1024", kMatmul1024},
     CaseEntry{"student/matmul_parallel/1024", kMatmul1024},
-    CaseEntry{"baseline/sum_false_sharing/1048576", kSum1Mi},
-    CaseEntry{"student/sum_parallel/1048576", kSum1Mi},
+    CaseEntry{"baseline/sum_false_sharing/16777216", kSum16Mi},
+    CaseEntry{"student/sum_parallel/16777216", kSum16Mi},
 };
 
 }  // namespace

@@ -192,10 +192,11 @@ class AddWorkload final : public Workload {
   std::uint64_t seed_;
 };
 
-// Σ x[i]. Every x is a whole number from ±1 to ±8, so every partial sum of up to 2^20 of
-// them is exact in float and the sum has one right answer in any order: the grader checks
-// it exactly, whatever order a kernel adds in. Call c changes one element (the rest is the
-// base) by a whole amount from 1 to 4: finding it takes a pass over x, as much as the sum.
+// Σ x[i]. Every x is +1 or -1, so every partial sum of up to 2^24 of them is a whole number
+// a float holds exactly, and the sum has one right answer in any order: the grader checks
+// it exactly, whatever order a kernel adds in, and an element left out or added twice moves
+// it. Call c flips the sign of one element (the rest is the base): finding it takes a pass
+// over x, as much as the sum.
 class SumWorkload final : public Workload {
  public:
   SumWorkload(WorkloadSpec spec, std::uint64_t seed);
