@@ -105,13 +105,14 @@ void show_size(const Profiler& profiler, std::size_t n, const std::string& label
       {"gelu_fused_simd", fused_traffic, measure(profiler, [&] { s04::gelu_fused_simd(x.span(), out.span()); })}};
 
   std::cout << "n = " << n << " floats, " << label << "; copy runs at " << fixed(copy_gbs, 1) << " GB/s here\n";
-  Table table({"kernel", "ms", "ns/elem", "predicted traffic", "effective GB/s", "ms at copy speed", "heap allocated",
-               "speedup"});
+  Table table({"kernel", "ms", "ns/elem", "predicted traffic", "effective GB/s", "ms at copy speed", "share of copy",
+               "heap allocated", "speedup"});
   for (const Row& row : rows) {
-    const double ms = row.measured.ms;
+    const double ms = row.measured.ms, at_copy_speed_ms = row.traffic / (copy_gbs * 1e6);
     table.add_row({row.name, fixed(ms, 3), fixed(ms * 1e6 / double(n), 2), megabytes(row.traffic),
-                   fixed(gigabytes_per_second(row.traffic, ms), 1), fixed(row.traffic / (copy_gbs * 1e6), 3),
-                   megabytes(double(row.measured.heap)), fixed(rows.front().measured.ms / ms, 1) + "x"});
+                   fixed(gigabytes_per_second(row.traffic, ms), 1), fixed(at_copy_speed_ms, 3),
+                   fixed(100 * at_copy_speed_ms / ms, 0) + " %", megabytes(double(row.measured.heap)),
+                   fixed(rows.front().measured.ms / ms, 1) + "x"});
   }
   table.print(std::cout);
   std::cout << '\n';
@@ -127,7 +128,8 @@ int main() try {
 
   std::cout << "predicted traffic: 64 bytes per element for 7 passes (9 array reads + 7 writes), 8 for one pass.\n"
                "ms at copy speed: the time that traffic needs at this size's measured copy bandwidth; a kernel\n"
-               "far slower than that is waiting on its arithmetic (std::tanh), not on memory.\n\n";
+               "far slower than that is waiting on its arithmetic (std::tanh), not on memory. share of copy:\n"
+               "the kernel's speed as a share of the copy's, its roof.\n\n";
   show_size(profiler, 8192, "32 KiB per array: every array stays in L2");
   show_size(profiler, 2000 * 2000, "the seed's 2000×2000 tensor, 16 MB per array");
   constexpr std::size_t kDramFloats = std::size_t{1} << 24;  // 64 MiB per array
