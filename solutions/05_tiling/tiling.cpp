@@ -196,15 +196,15 @@ void pack_a(const float* A, std::size_t lda, std::size_t mc, std::size_t kc, flo
 std::size_t round_up(std::size_t value, std::size_t multiple) { return (value + multiple - 1) / multiple * multiple; }
 
 // ---- the transpose's register block, one per instruction set ----
-// A block of R×R floats: R rows of in loaded as R vectors, transposed in registers by
-// rounds of shuffles, stored as R rows of out. With R floats per vector each load and each
-// store is one whole cache line (64 bytes with AVX-512) when the rows are aligned: every
-// line is read once and written once, which is all a transpose must do. `Stream` stores
-// with non-temporal stores, which write a whole line to memory without reading it first
-// (a plain store reads the line it writes into, write-allocate: a third of the traffic).
+// A block of kBlockRows rows × kBlockCols columns of in: the rows loaded as vectors,
+// transposed in registers by rounds of shuffles, stored as kBlockCols rows of out. Each
+// stored row of out is kBlockRows floats, one whole cache line (64 bytes) when it is aligned:
+// every line is read once and written once, which is all a transpose must do. `Stream`
+// stores with non-temporal stores, which write a whole line to memory without reading it
+// first (a plain store reads the line it writes into, write-allocate: a third of the traffic).
 
 #if defined(__AVX512F__)
-constexpr std::size_t kTransposeBlock = 16;
+constexpr std::size_t kBlockRows = 16, kBlockCols = 16;
 constexpr bool kCanStreamTranspose = true;
 
 // 16×16: pairs of floats (unpack_ps), pairs of pairs (unpack_pd), then 128-bit quarters
@@ -256,13 +256,17 @@ void transpose_register_block(const float* in, std::size_t ld_in, float* out, st
 void finish_streaming_stores() { _mm_sfence(); }  // order them before what follows
 
 #elif defined(__AVX2__) && defined(__FMA__)
-constexpr std::size_t kTransposeBlock = 8;
+// 16 rows × 8 columns: two 8×8 transposes, of rows 0..7 and of rows 8..15, whose columns are
+// stored side by side, so each line of out is written by two streaming stores in a row.
+// With one 8×8 block the two halves of a line came a block apart, eight half-lines open at
+// once; when a write-combining buffer let one go early, memory got half a line, which it
+// must read before it can merge it, and the transpose ran slower than with plain stores.
+constexpr std::size_t kBlockRows = 16, kBlockCols = 8;
 constexpr bool kCanStreamTranspose = true;
 
 // 8×8: pairs of floats (unpack), groups of four (shuffle), then the 128-bit halves
-// (permute2f128). A stored row is half a cache line; two blocks side by side fill it.
-template <bool Stream>
-void transpose_register_block(const float* in, std::size_t ld_in, float* out, std::size_t ld_out) {
+// (permute2f128); column k of the 8 rows ends in column[k].
+void transpose_8x8(const float* in, std::size_t ld_in, __m256 column[8]) {
   __m256 r[8], t[8];
 #pragma GCC unroll 8
   for (int i = 0; i < 8; ++i) r[i] = _mm256_loadu_ps(in + i * ld_in);
@@ -278,23 +282,35 @@ void transpose_register_block(const float* in, std::size_t ld_in, float* out, st
     r[i + 2] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(1, 0, 1, 0));
     r[i + 3] = _mm256_shuffle_ps(t[i + 1], t[i + 3], _MM_SHUFFLE(3, 2, 3, 2));
   }
-  auto store = [&](int column, __m256 v) {
-    if constexpr (Stream) {
-      _mm256_stream_ps(out + column * ld_out, v);
-    } else {
-      _mm256_storeu_ps(out + column * ld_out, v);
-    }
-  };
 #pragma GCC unroll 4
   for (int k = 0; k < 4; ++k) {
-    store(k, _mm256_permute2f128_ps(r[k], r[k + 4], 0x20));
-    store(k + 4, _mm256_permute2f128_ps(r[k], r[k + 4], 0x31));
+    column[k] = _mm256_permute2f128_ps(r[k], r[k + 4], 0x20);
+    column[k + 4] = _mm256_permute2f128_ps(r[k], r[k + 4], 0x31);
+  }
+}
+
+template <bool Stream>
+void transpose_register_block(const float* in, std::size_t ld_in, float* out, std::size_t ld_out) {
+  __m256 top[8], bottom[8];  // 16 registers: all that AVX2 has, so the compiler spills a few to L1
+  transpose_8x8(in, ld_in, top);
+  transpose_8x8(in + 8 * ld_in, ld_in, bottom);
+  auto store = [](float* to, __m256 v) {
+    if constexpr (Stream) {
+      _mm256_stream_ps(to, v);
+    } else {
+      _mm256_storeu_ps(to, v);
+    }
+  };
+#pragma GCC unroll 8
+  for (int k = 0; k < 8; ++k) {
+    store(out + k * ld_out, top[k]);
+    store(out + k * ld_out + 8, bottom[k]);
   }
 }
 void finish_streaming_stores() { _mm_sfence(); }
 
 #elif defined(__ARM_NEON) && defined(__aarch64__)
-constexpr std::size_t kTransposeBlock = 4;
+constexpr std::size_t kBlockRows = 4, kBlockCols = 4;
 constexpr bool kCanStreamTranspose = false;
 
 // 4×4: trn1/trn2 on pairs of rows, then the 64-bit halves recombined.
@@ -310,13 +326,13 @@ void transpose_register_block(const float* in, std::size_t ld_in, float* out, st
 void finish_streaming_stores() {}
 
 #else
-constexpr std::size_t kTransposeBlock = 4;
+constexpr std::size_t kBlockRows = 4, kBlockCols = 4;
 constexpr bool kCanStreamTranspose = false;
 
 template <bool>
 void transpose_register_block(const float* in, std::size_t ld_in, float* out, std::size_t ld_out) {
-  for (std::size_t i = 0; i < 4; ++i) {
-    for (std::size_t j = 0; j < 4; ++j) out[j * ld_out + i] = in[i * ld_in + j];
+  for (std::size_t i = 0; i < kBlockRows; ++i) {
+    for (std::size_t j = 0; j < kBlockCols; ++j) out[j * ld_out + i] = in[i * ld_in + j];
   }
 }
 void finish_streaming_stores() {}
@@ -348,23 +364,23 @@ void transpose_naive(const float* in, float* out, std::size_t rows, std::size_t 
 void transpose_blocked(const float* in, float* out, std::size_t rows, std::size_t cols, std::size_t tile) {
   require_tile("transpose_blocked", tile);
   // Register blocks on a grid of their own, from (0, 0), so that each store of a block's row
-  // starts where a cache line does when out does and rows is a multiple of a block; tiles
-  // of whole blocks, walked tile by tile. A tile smaller than a block is one block.
+  // starts where a cache line does when out does and rows is a multiple of kBlockRows;
+  // tiles of whole blocks, walked tile by tile. A tile smaller than a block is one block.
   // Streaming stores only when out is past the last cache: in cache they would push out
   // the result its reader wants next.
-  constexpr std::size_t R = kTransposeBlock;
-  const std::size_t T = round_up(tile, R);
-  const std::size_t full_rows = rows / R * R, full_cols = cols / R * R;
-  const bool stream = kCanStreamTranspose && rows % R == 0 && reinterpret_cast<std::uintptr_t>(out) % 64 == 0 &&
+  const std::size_t tile_rows = round_up(tile, kBlockRows), tile_cols = round_up(tile, kBlockCols);
+  const std::size_t full_rows = rows / kBlockRows * kBlockRows, full_cols = cols / kBlockCols * kBlockCols;
+  const bool stream = kCanStreamTranspose && rows % kBlockRows == 0 &&
+                      reinterpret_cast<std::uintptr_t>(out) % 64 == 0 &&
                       rows * cols * sizeof(float) > accel::last_cache_bytes();
-  for (std::size_t i0 = 0; i0 < full_rows; i0 += T) {
-    const std::size_t i1 = std::min(i0 + T, full_rows);
-    for (std::size_t j0 = 0; j0 < full_cols; j0 += T) {
-      const std::size_t j1 = std::min(j0 + T, full_cols);
-      // Down a column of blocks: each block writes the next line of the same R rows of out,
-      // so the stores to a row of out follow one another.
-      for (std::size_t j = j0; j < j1; j += R) {
-        for (std::size_t i = i0; i < i1; i += R) {
+  for (std::size_t i0 = 0; i0 < full_rows; i0 += tile_rows) {
+    const std::size_t i1 = std::min(i0 + tile_rows, full_rows);
+    for (std::size_t j0 = 0; j0 < full_cols; j0 += tile_cols) {
+      const std::size_t j1 = std::min(j0 + tile_cols, full_cols);
+      // Down a column of blocks: each block writes the next line of the same kBlockCols
+      // rows of out, so the stores to a row of out follow one another.
+      for (std::size_t j = j0; j < j1; j += kBlockCols) {
+        for (std::size_t i = i0; i < i1; i += kBlockRows) {
           if (stream) {
             transpose_register_block<true>(in + i * cols + j, cols, out + j * rows + i, rows);
           } else {
@@ -375,7 +391,7 @@ void transpose_blocked(const float* in, float* out, std::size_t rows, std::size_
     }
   }
   if (stream) finish_streaming_stores();
-  // The edges: the last rows % R rows, and the last cols % R columns of the rows above them.
+  // The edges: the rows past full_rows, and the columns past full_cols of the rows above them.
   for (std::size_t i = full_rows; i < rows; ++i) {
     for (std::size_t j = 0; j < cols; ++j) out[j * rows + i] = in[i * cols + j];
   }

@@ -33,7 +33,8 @@ void transpose_naive(const float* in, float* out, std::size_t rows, std::size_t 
 void transpose_blocked(const float* in, float* out, std::size_t rows, std::size_t cols, std::size_t tile) {
   // First the plain tiles, until the tests pass; then a register block per ISA, as in
   // matmul_packed below: AVX2 8 rows of _mm256_loadu_ps, _mm256_unpacklo/hi_ps,
-  // _mm256_shuffle_ps, _mm256_permute2f128_ps, 8 stores; AVX-512 the same with 16 rows;
+  // _mm256_shuffle_ps, _mm256_permute2f128_ps, 8 stores (two such blocks one above the
+  // other once you stream: README, Hint 3); AVX-512 the same with 16 rows;
   // NEON vtrn1q/vtrn2q_f32 on 4 rows. The plain loop finishes the edges.
   ACCEL_TODO();
 }

@@ -21,7 +21,7 @@ void transpose_naive(const float* in, float* out, std::size_t rows, std::size_t 
 // its rows of `out` stay in cache until the block is done. Edge blocks are partial;
 // tile may exceed rows or cols (one block then covers the whole matrix). Tiles alone fix
 // the caches, not the one-float loads and stores: the speed check wants each tile moved
-// in small square register blocks (8×8 floats with AVX2, 16×16 with AVX-512, 4×4 with
+// in register blocks (16 rows × 8 columns with AVX2, 16×16 with AVX-512, 4×4 with
 // NEON), as the reference does (README, "A transpose" and its Hint 3).
 // tile == 0 → std::invalid_argument (its message says "tile").
 void transpose_blocked(const float* in, float* out, std::size_t rows, std::size_t cols, std::size_t tile);
