@@ -50,8 +50,8 @@ std::string describe_stage(const Stage& stage) {
       full = "at most " + overhead_text(check.max_overhead) + " more time";
       none = overhead_text(2 * check.max_overhead) + " or more";
     } else {
-      full = std::string(check.scaling_check() ? "a scaling" : "a speedup") + " of " + share_text(check.ramp.full_from) +
-             " of the reference's";
+      full = std::string(check.scaling_check() ? "a gain over one thread (scaling - 1)" : "a speedup") + " of " +
+             share_text(check.ramp.full_from) + " of the reference's";
       none = "below " + share_text(check.ramp.zero_below) + " of it";
     }
     table += "| speed " + check.name + " | " + speed_subject(check) + " | " + short_number(check.points) + " | " + full +

@@ -282,6 +282,16 @@ double Ramp::share(double fraction) const {
   return std::min(1.0, (fraction - zero_below) / (full_from - zero_below));
 }
 
+double SpeedCheck::fraction_of_reference(double speedup, double reference_speedup) const {
+  if (scaling_check()) return (speedup - 1) / std::max(reference_speedup - 1, kLeastGain);
+  return speedup / reference_speedup;
+}
+
+double SpeedCheck::speedup_at(double fraction, double reference_speedup) const {
+  if (scaling_check()) return 1 + fraction * std::max(reference_speedup - 1, kLeastGain);
+  return fraction * reference_speedup;
+}
+
 double MeasureCheck::share(double measured) const {
   if (kind == "prediction") return Ramp{0, 0.5}.share(1 - measured / (2 * threshold));
   return Ramp{threshold / 2, threshold}.share(measured);

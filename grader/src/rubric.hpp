@@ -35,7 +35,8 @@ struct Ramp {
 // figure a calibration on the grading machine wrote, else reference_speedup below.
 // A scaling check (stage 08) has a "student/" baseline: the student's own kernel on one
 // thread, so its speedup is the student's all-core time over their one-core time, judged
-// against the reference's own scaling (its one-core and all-core cases timed alike).
+// against the reference's own scaling (its one-core and all-core cases timed alike), gain
+// over one thread against gain.
 struct SpeedCheck {
   std::string name;
   std::string baseline;   // case names of the catalog (grader/cases), e.g. "baseline/matmul_ijk/512",
@@ -56,6 +57,16 @@ struct SpeedCheck {
   // the stage's points, on a machine with fewer usable cores than this.
   unsigned min_cores = 1;
   bool scaling_check() const { return baseline.rfind("student/", 0) == 0; }
+  // The student's speedup as a fraction of the reference's, what the ramp judges. A scaling
+  // is judged on its gain over one thread (speedup - 1): a kernel on one thread gains
+  // nothing, whatever the reference reached, so it earns nothing even when a busy host
+  // gives the reference little of its other cores (on the 2-core VM the reference once
+  // scaled 1.29x, and a one-thread kernel's 0.99x was 0.77 of that). A reference gain
+  // below kLeastGain counts as kLeastGain.
+  static constexpr double kLeastGain = 0.1;
+  double fraction_of_reference(double speedup, double reference_speedup) const;
+  // The speedup that is `fraction` of the reference's: the inverse of the above.
+  double speedup_at(double fraction, double reference_speedup) const;
   // Both sides meet the same wall (a scaling check always does): the ramp may ask up to 0.9
   // of the reference, and each side is judged on its second-best round (speed.cpp says why).
   bool at_a_wall = false;
@@ -63,7 +74,7 @@ struct SpeedCheck {
 
 // Stage 06's measuring functions against the grader's own measurements, on this machine:
 //   peak        the student's peak_gflops() against the grader's FMA probe in its narrowest
-//               vectors (256-bit on x86-64), run beside it (median of three rounds), so a
+//               vectors (256-bit on x86-64), run beside it (each side's best round), so a
 //               kernel in the widest vectors every course machine has passes; above 1.25 ×
 //               the widest probe is implausible
 //   triad_dram  the student's stream_triad_gbps(bytes) against the grader's triad at the

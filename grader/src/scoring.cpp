@@ -157,7 +157,8 @@ std::string requirement_text(const SpeedCheck& check) {
 
 std::string requirement_text(const SpeedCheck& check, double reference_speedup) {
   if (check.unscored || check.overhead_check()) return requirement_text(check);
-  return ratio_text(check.ramp.full_from * reference_speedup) + " (ref " + ratio_text(reference_speedup) + ")";
+  return ratio_text(check.speedup_at(check.ramp.full_from, reference_speedup)) + " (ref " + ratio_text(reference_speedup) +
+         ")";
 }
 
 std::string requirement_text(const MeasureCheck& check) {

@@ -283,7 +283,7 @@ CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool 
                     double reference_time) {
     if (check.overhead_check()) return student_time / baseline_time - 1;
     const double reference_speedup = reference_here ? reference_baseline_time / reference_time : fixed_figure;
-    return baseline_time / student_time / reference_speedup;
+    return check.fraction_of_reference(baseline_time / student_time, reference_speedup);
   };
   const Side& reference_base = scaling ? reference_baseline : baseline;
   auto per_round = [&] {
@@ -380,9 +380,11 @@ CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool 
   } else {
     result.output += " when the rubric was set (no calibration for this check)";
   }
-  result.output += "; " + fixed(value, 2) + " of it: all the points from " + fixed(check.ramp.full_from, 2) + " (" +
-                   ratio_text(check.ramp.full_from * reference_speedup) + "), none below " +
-                   fixed(check.ramp.zero_below, 2) + " (" + ratio_text(check.ramp.zero_below * reference_speedup) + ")";
+  result.output += "; " + fixed(value, 2) + (scaling ? " of its gain over one thread" : " of it") +
+                   ": all the points from " + fixed(check.ramp.full_from, 2) + " (" +
+                   ratio_text(check.speedup_at(check.ramp.full_from, reference_speedup)) + "), none below " +
+                   fixed(check.ramp.zero_below, 2) + " (" +
+                   ratio_text(check.speedup_at(check.ramp.zero_below, reference_speedup)) + ")";
   return result;
 }
 

@@ -105,6 +105,24 @@ TEST(Rubric, ScalingChecksAndChecksAtAWallMayAskMoreOfTheReference) {
   EXPECT_EQ(stage.speed[1].ramp.full_from, 0.8);
 }
 
+// A scaling is judged on its gain over one thread: a kernel on one thread earns a fraction
+// of 0 whatever the reference reached, a speedup check is a plain ratio, and the speedup at
+// a fraction is the inverse of both.
+TEST(Rubric, AScalingIsJudgedOnItsGainOverOneThread) {
+  SpeedCheck scaling, speedup;
+  scaling.baseline = "student/matmul_parallel_one_thread/1024";
+  speedup.baseline = "baseline/matmul_ijk/512";
+  EXPECT_NEAR(scaling.fraction_of_reference(1.0, 1.29), 0.0, 1e-12);
+  EXPECT_NEAR(scaling.fraction_of_reference(0.99, 1.29), -0.01 / 0.29, 1e-12);
+  EXPECT_NEAR(scaling.fraction_of_reference(1.5, 1.9), 0.5 / 0.9, 1e-12);
+  EXPECT_NEAR(scaling.speedup_at(0.5, 1.9), 1.45, 1e-12);
+  // A reference that gained almost nothing counts as gaining kLeastGain.
+  EXPECT_NEAR(scaling.fraction_of_reference(1.05, 1.01), 0.05 / SpeedCheck::kLeastGain, 1e-12);
+  EXPECT_NEAR(speedup.fraction_of_reference(1.29, 1.29), 1.0, 1e-12);
+  EXPECT_NEAR(speedup.fraction_of_reference(3.0, 6.0), 0.5, 1e-12);
+  EXPECT_NEAR(speedup.speedup_at(0.25, 6.0), 1.5, 1e-12);
+}
+
 // Points rise in proportion between the ramp's two bars: none below, all from the second.
 TEST(Rubric, RampSharesThePointsBetweenItsBars) {
   const Ramp ramp{0.25, 0.5};
