@@ -111,12 +111,12 @@ std::string results_json(const std::vector<CheckResult>& checks, double executio
                             {"execution_time", static_cast<long long>(std::ceil(execution_seconds))},  // whole seconds, as in the spec
                             {"tests", std::move(tests)}};
   // The leaderboard (Gradescope shows it under names the students choose): per stage, the
-  // student's speedups as a fraction of the reference's (their mean), and the GFLOP/s of the
-  // kernels the rubric names.
+  // mean of the fractions of the reference's speedup its checks were judged on (a scaling
+  // check's, of its gain over one thread), and the GFLOP/s of the kernels the rubric names.
   nlohmann::json leaderboard = nlohmann::json::array();
   std::map<std::string, std::vector<double>> fractions;  // by stage
   for (const CheckResult& check : checks) {
-    if (check.speedup > 0 && check.reference_figure > 0) fractions[check.stage].push_back(check.speedup / check.reference_figure);
+    if (check.reference_figure > 0) fractions[check.stage].push_back(std::max(check.fraction, 0.0));
     if (!check.leaderboard.empty() && check.student_gflops > 0) {
       leaderboard.push_back({{"name", check.leaderboard}, {"value", std::round(10 * check.student_gflops) / 10}, {"order", "desc"}});
     }

@@ -30,7 +30,7 @@ struct CheckResult {
   // against, and whether that was timed beside the student in this run.
   double reference_figure = 0;
   bool reference_timed_here = false;
-  double speedup = 0;          // a measured speedup check's ratio of medians
+  double fraction = 0;         // what its points were judged on: its share of the reference's speedup (gain, when scaling)
   double student_gflops = 0;   // its candidate's rate, where the rubric puts it on the leaderboard
   std::string leaderboard = {};  // that entry's name ("" when none)
 

@@ -363,15 +363,14 @@ CheckResult SpeedLab::measure(const Stage& stage, const SpeedCheck& check, bool 
   }
   result.reference_figure = reference_speedup;
   result.reference_timed_here = reference_here;
-  result.speedup = speedup;
   if (!check.leaderboard.empty()) {
     result.leaderboard = check.leaderboard;
     result.student_gflops = cost.flops / student_median / 1e9;
   }
   result.required = requirement_text(check, reference_speedup);
   const double value = overall();
-  const double share = check.ramp.share(value);
-  result.points = share * check.points;
+  result.fraction = value;
+  result.points = check.ramp.share(value) * check.points;
   result.output += "; the reference's " + ratio_text(reference_speedup);
   if (reference_here) {
     result.output += " beside it in the same rounds";

@@ -103,21 +103,23 @@ TEST(Report, ResultsJsonHasGradescopeShape) {
   EXPECT_EQ(results["tests"][3]["status"], "failed");
 }
 
-// Gradescope's leaderboard: each stage's speedups as a fraction of the reference's (their
-// mean), and the GFLOP/s of the checks the rubric names; speed results may be hidden.
+// Gradescope's leaderboard: the mean of each stage's fractions of the reference that its
+// checks were judged on (a scaling check's gain over one thread: 1.5x against the
+// reference's 2.0x is 0.5, not 0.75), and the GFLOP/s of the checks the rubric names;
+// speed results may be hidden.
 TEST(Report, ResultsJsonCarriesALeaderboardAndVisibility) {
   auto checks = sample_checks();
   EXPECT_FALSE(json::parse(results_json(checks, 1, "")).contains("leaderboard")) << "nothing was timed";
   CheckResult packed{"05", "tiling", CheckResult::Kind::speed, "packed vs ikj", "3.0x", "-", 10, 10, "", ""};
-  packed.speedup = 3.0;
   packed.reference_figure = 4.0;
+  packed.fraction = 0.75;
   packed.student_gflops = 123.456;
   packed.leaderboard = "Stage 05 matmul_packed GFLOP/s";
-  CheckResult transpose{"05", "tiling", CheckResult::Kind::speed, "transpose", "2.0x", "-", 10, 10, "", ""};
-  transpose.speedup = 2.0;
-  transpose.reference_figure = 4.0;
+  CheckResult scaling{"05", "tiling", CheckResult::Kind::speed, "scaling", "1.5x", "-", 10, 10, "", ""};
+  scaling.reference_figure = 2.0;
+  scaling.fraction = 0.5;
   checks.push_back(packed);
-  checks.push_back(transpose);
+  checks.push_back(scaling);
   const json results = json::parse(results_json(checks, 1, "", "after_due_date"));
   const json expected = json::parse(R"([
     {"name": "Stage 05 matmul_packed GFLOP/s", "value": 123.5, "order": "desc"},
