@@ -66,8 +66,9 @@ target_compile_options(accel_flags INTERFACE ${ACCEL_ARCH_FLAG})
 # the code landed.
 check_cxx_compiler_flag(-falign-loops=64 ACCEL_HAS_ALIGN_LOOPS)
 if(ACCEL_HAS_ALIGN_LOOPS)
-  target_compile_options(accel_flags INTERFACE -falign-loops=64)
+  set(ACCEL_ALIGN_FLAG -falign-loops=64)
 endif()
+target_compile_options(accel_flags INTERFACE ${ACCEL_ALIGN_FLAG})
 # GCC 12's AVX-512 intrinsics (_mm512_max_ps, _mm512_unpacklo_ps, _mm512_shuffle_f32x4, ...)
 # pass _mm512_undefined_ps() as the merge source of their masked builtins, which GCC 12
 # takes for a read of an uninitialized variable once inlined (GCC bug 105593, fixed in 13):
@@ -83,7 +84,7 @@ if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_L
   endif()
 endif()
 string(TOUPPER "${CMAKE_BUILD_TYPE}" _accel_build_type)
-set(ACCEL_COMPILE_FLAGS "${CMAKE_CXX_FLAGS} ${CMAKE_CXX_FLAGS_${_accel_build_type}} ${ACCEL_ARCH_FLAG}")
+set(ACCEL_COMPILE_FLAGS "${CMAKE_CXX_FLAGS} ${CMAKE_CXX_FLAGS_${_accel_build_type}} ${ACCEL_ARCH_FLAG} ${ACCEL_ALIGN_FLAG}")
 string(STRIP "${ACCEL_COMPILE_FLAGS}" ACCEL_COMPILE_FLAGS)
 
 function(accel_add_stage number slug)
